@@ -1,0 +1,1 @@
+"""Eval suites of reviewer (see evals/README.md)."""

@@ -1,0 +1,269 @@
+"""All data models of ``reviewer`` (pydantic v2), in pipeline order.
+
+ingest -> :class:`Document`; parse -> :class:`AnnualReport` (with :class:`Table` and :class:`Cell`);
+checks -> :class:`Finding`; narrative -> :class:`NarrativeFigure`; memo -> :class:`Memo`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Severity(str, Enum):
+    """Finding severity (rulebook section 0): ``error`` > ``warning`` > ``info``."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Line(BaseModel):
+    """One source line: 1-based number in the original file, the original text and its normalised form."""
+
+    number: int
+    original: str
+    text: str
+
+
+class Document(BaseModel):
+    """Decoded input: normalised lines with their original line numbers.
+
+    ``encoding`` is what the decoder detected (e.g. ``utf-8``, ``gb18030``); ``source_format`` the input format
+    (``text``, ``markdown``). Table grids from structured formats (HTML, DOCX, PDF) go into ``grids``.
+    """
+
+    path: str
+    sha256: str
+    encoding: str
+    source_format: str
+    lines: list[Line]
+
+    def line_text(self, number: int) -> str:
+        """Original text of source line ``number`` (1-based); empty string when out of range."""
+        for line in self.lines:
+            if line.number == number:
+                return line.original
+        return ""
+
+
+CellKind = Literal["number", "blank", "token"]
+
+
+class Cell(BaseModel):
+    """One table cell with provenance.
+
+    ``kind`` keeps blank, ``0`` and ``/`` apart: ``number`` (``value`` is an int, or a float for 万元 amounts),
+    ``blank`` (nothing printed; ``value`` None), ``token`` (non-numeric text such as ``/``, ``-``, ``无``;
+    ``value`` None, ``raw`` holds it). ``line`` is the 1-based source line, ``inferred`` marks a value split out of
+    digits printed without separators (see ``Table.notes``).
+    """
+
+    kind: CellKind
+    value: int | float | None = None
+    raw: str = ""
+    line: int | None = None
+    inferred: bool = False
+
+    def gold(self) -> int | float | str | None:
+        """The value in the gold/`reviewer parse` shape: number, None for blank, the token text otherwise."""
+        if self.kind == "number":
+            return self.value
+        if self.kind == "token":
+            return self.raw
+        return None
+
+    def num(self) -> int | float:
+        """Numeric value with blank and tokens read as 0 (used by identities; CELL-* rules flag them)."""
+        return self.value if self.kind == "number" and self.value is not None else 0
+
+
+TableStatus = Literal["parsed", "absent", "replaced_by_text", "unreadable"]
+
+
+class Ambiguity(BaseModel):
+    """A row whose printed digits allow several readings; ``chosen`` was kept, ``alternatives`` also fit."""
+
+    table: str
+    row: str
+    printed: str
+    chosen: list[Any]
+    alternatives: list[list[Any]]
+    reason: str
+    line: int | None = None
+
+
+class Table(BaseModel):
+    """A parsed statistical table (2, 3 or 4) as ``rows[row_key][column_key] -> Cell``.
+
+    ``status`` is ``parsed`` or why it is not assessable (``absent``: no table text, e.g. an image;
+    ``replaced_by_text``: a sentence stands in its place; ``unreadable``: text found but no row could be read).
+    ``layout`` names the text layout the parser recognised; ``notes`` describe reconstructions.
+    """
+
+    name: Literal["t2", "t3", "t4"]
+    status: TableStatus
+    layout: str = ""
+    rows: dict[str, dict[str, Cell]] = Field(default_factory=dict)
+    line_start: int | None = None
+    line_end: int | None = None
+    replacement_text: str = ""
+    notes: list[str] = Field(default_factory=list)
+    ambiguities: list[Ambiguity] = Field(default_factory=list)
+    row_labels: dict[str, str] = Field(default_factory=dict)
+    row_lines: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "parsed"
+
+    def cell(self, row: str, col: str) -> Cell | None:
+        return self.rows.get(row, {}).get(col)
+
+    def gold(self) -> dict[str, dict[str, Any]] | None:
+        """Rows in the gold JSON shape (``None`` when the table is not assessable)."""
+        if not self.ok:
+            return None
+        return {r: {c: cell.gold() for c, cell in cols.items()} for r, cols in self.rows.items()}
+
+
+class Section(BaseModel):
+    """A template section found in the text.
+
+    ``number`` is the template position 1..6; ``printed_number`` the numbering as printed (``二、``, ``2、``);
+    ``line`` / ``end_line`` are 1-based source lines; ``offset`` the character offset in the joined text.
+    """
+
+    number: int
+    heading: str
+    printed_number: str
+    line: int
+    end_line: int
+    offset: int
+    end_offset: int
+    text: str = ""
+
+
+class HeadingSlip(BaseModel):
+    """A numbering slip: a heading printed with the wrong numeral style or out of sequence (STR-HEADING-NUMBER)."""
+
+    printed: str
+    expected: str
+    heading: str
+    line: int
+    level: Literal["section", "subsection", "list"]
+
+
+class NarrativeFigure(BaseModel):
+    """A figure stated in the narrative, with the metric it speaks about.
+
+    ``metric`` uses the gold syntax: ``t3.new_received.total``, ``a+b`` for sums, ``t3.denied_*.total`` for a
+    group, ``x.fee.collected`` (元) for quantities without a table cell. ``scope`` is ``organ`` (本机关) or
+    ``aggregate`` (全市/全区/全县…). ``line`` is the 1-based source line of ``quote``.
+    """
+
+    metric: str
+    value: int | float
+    quote: str
+    line: int
+    section: int | None = None
+    scope: Literal["organ", "aggregate", "unknown"] = "unknown"
+    unit: str = "件"
+    approximate: bool = False
+
+
+class Finding(BaseModel):
+    """One rule result: rule ID (rulebook), severity, Chinese message, compared figures, and evidence lines.
+
+    ``figures`` maps names to the numbers compared (e.g. ``{"row_sum": 26, "printed_total": 20}``); ``where``
+    is a cell path (``t3.total_processed.natural_person``); ``lines`` are 1-based source lines.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    where: str = ""
+    figures: dict[str, Any] = Field(default_factory=dict)
+    lines: list[int] = Field(default_factory=list)
+    quotes: list[str] = Field(default_factory=list)
+    explains: list[str] = Field(default_factory=list)
+
+
+class AnnualReport(BaseModel):
+    """A parsed annual report.
+
+    ``template`` is ``FMT-2021``/``FMT-2019`` (``template_evidence`` says why); ``year`` the statistical year;
+    ``sections`` the template sections found; ``t2``/``t3``/``t4`` the tables; ``text`` the normalised full text
+    (excluded from JSON output).
+    """
+
+    path: str
+    sha256: str
+    encoding: str
+    source_format: str
+    title: str = ""
+    office: str = ""
+    office_level: str = ""
+    year: int | None = None
+    year_evidence: str = ""
+    template: str
+    template_evidence: str = ""
+    period: dict[str, Any] | None = None
+    sign_date: dict[str, Any] | None = None
+    sections: list[Section] = Field(default_factory=list)
+    heading_slips: list[HeadingSlip] = Field(default_factory=list)
+    t2: Table
+    t3: Table
+    t4: Table
+    lines: list[Line] = Field(default_factory=list, exclude=True)
+
+    def section(self, number: int) -> Section | None:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        return None
+
+    @property
+    def sections_present(self) -> dict[str, bool]:
+        found = {s.number for s in self.sections}
+        return {str(i): i in found for i in range(1, 7)}
+
+    def gold_view(self) -> dict[str, Any]:
+        """The ``reviewer parse`` top-level keys in the gold shape (``template``, ``sections_present``, tables)."""
+        return {
+            "template": self.template,
+            "sections_present": self.sections_present,
+            "t2": self.t2.gold(),
+            "t3": self.t3.gold(),
+            "t4": self.t4.gold(),
+        }
+
+
+class Memo(BaseModel):
+    """The reviewer memo: one model rendered as Markdown or JSON (``schema_version`` for consumers)."""
+
+    schema_version: str = SCHEMA_VERSION
+    tool_version: str
+    file: str
+    office: str
+    year: int | None
+    template: str
+    sections_present: dict[str, bool]
+    summary: list[str]
+    key_figures: list[dict[str, Any]]
+    findings: list[Finding]
+    narrative_checks: list[dict[str, Any]]
+    section5: dict[str, Any]
+    section6: dict[str, Any]
+    not_checked: list[str]
+    questions: list[str]
+    checked: list[str]
+    llm: dict[str, Any] = Field(default_factory=dict)

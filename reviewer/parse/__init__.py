@@ -1,0 +1,91 @@
+"""Parse: :class:`~reviewer.models.Document` -> :class:`~reviewer.models.AnnualReport`.
+
+Order: sections (headings) -> table blocks -> template version -> tables 3, 4, 2 -> metadata.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.models import AnnualReport, Document
+from reviewer.parse import meta
+from reviewer.parse.sections import find_sections
+from reviewer.parse.tables import locate_blocks, parse_t2, parse_t3, parse_t4
+from reviewer.parse.textview import TextView
+
+
+def parse_document(doc: Document) -> AnnualReport:
+    """Parse a decoded document into a typed report.
+
+    Never raises for odd content: a text that is not a report comes back with no sections and tables that are
+    ``absent``. Output cells carry 1-based source line numbers.
+    """
+    view = TextView(doc.lines)
+    sections, slips = find_sections(view)
+    blocks = locate_blocks(view, sections)
+    sec = {s.number: s for s in sections}
+
+    title, _title_line = meta.find_title(view)
+    title_year, title_office = meta.title_year_office(title)
+    period = meta.find_period(view)
+    sign = meta.find_sign_date(view)
+    year = title_year
+    year_evidence = "title" if title_year else ""
+    if year is None and period:
+        year, year_evidence = period["end"][0], "period"
+    if year is None:
+        year, year_evidence = _body_year(view)
+
+    t2_text = view.text[blocks["t2"].start : blocks["t2"].end] if blocks["t2"] else ""
+    t3_text = view.text[blocks["t3"].start : blocks["t3"].end] if blocks["t3"] else ""
+    template, evidence = meta.detect_template(view, year, t2_text, t3_text)
+
+    t3 = parse_t3(view, blocks["t3"], sec.get(3))
+    t4 = parse_t4(view, blocks["t4"], sec.get(4))
+    t2 = parse_t2(view, blocks["t2"], sec.get(2), template)
+
+    sign_office = meta.find_signature_office(view, sign)
+    office = title_office or meta.find_metadata_office(view) or sign_office or meta.body_office(view)
+    return AnnualReport(
+        path=doc.path,
+        sha256=doc.sha256,
+        encoding=doc.encoding,
+        source_format=doc.source_format,
+        title=title,
+        office=office,
+        office_level=_office_level(office),
+        year=year,
+        year_evidence=year_evidence,
+        template=template,
+        template_evidence=evidence,
+        period=period,
+        sign_date=(dict(sign, office=sign_office) if sign else None),
+        sections=sections,
+        heading_slips=slips,
+        t2=t2,
+        t3=t3,
+        t4=t4,
+        lines=doc.lines,
+    )
+
+
+def _body_year(view: TextView) -> tuple[int | None, str]:
+    years = re.findall(r"((?:19|20)\d{2})年", view.compact[:4000])
+    if not years:
+        return None, ""
+    from collections import Counter
+
+    return int(Counter(years).most_common(1)[0][0]), "body"
+
+
+def _office_level(office: str) -> str:
+    """Coarse level of the organ from its name: government, department, township, other."""
+    if not office:
+        return ""
+    if office.endswith(("人民政府", "管委会", "管理委员会", "实验区")):
+        return "government"
+    if office.endswith(("街道", "镇", "乡", "办事处")):
+        return "township"
+    if office.endswith(("人民政府办公室", "人民政府办公厅")):
+        return "government_office"
+    return "department"

@@ -1,0 +1,154 @@
+"""Find the six template sections and numbering slips (rulebook A.1; STR-SECTIONS-PRESENT, STR-HEADING-NUMBER).
+
+A heading is a top-level number (``二、``, ``2、``, ``2.``) followed by a section title or one of its aliases,
+searched in whitespace-free text so that flattened one-line reports work too. Sections are taken in template
+order; a heading numbered with the wrong numeral (``2、`` for ``二、``) is still accepted and recorded as a slip.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.models import HeadingSlip, Section
+from reviewer.parse.textview import TextView
+from reviewer.template import CHINESE_ORDINALS, SECTIONS, chinese_ordinal
+
+_NUM = r"(?P<num>[一二三四五六七八九十]|\d{1,2})[、.]"
+_SUB_NUM = r"[(（](?P<num>[一二三四五六七八九十]|\d{1,2})[)）]"
+#: After a real heading comes text; after an item of a preamble list comes a list separator.
+_LIST_FOLLOWER = set("，,、；;)）等")
+_SEC5_FALLBACK = re.compile(r"[(（]一[)）](?:存在的)?主要问题|存在的主要问题|存在问题")
+
+
+def _value_of(num: str) -> int:
+    if num.isdigit():
+        return int(num)
+    return CHINESE_ORDINALS.index(num) + 1
+
+
+def find_sections(view: TextView) -> tuple[list[Section], list[HeadingSlip]]:
+    """Locate template sections 1..6 in ``view``.
+
+    Returns ``(sections, slips)``: sections in template order with text offsets, 1-based lines and their text;
+    slips for headings whose printed number is not the expected Chinese numeral.
+    """
+    found: list[tuple[int, int, int, str, str]] = []  # (number, start, end, printed, heading)
+    pos = 0
+    for spec in SECTIONS:
+        pattern = re.compile(_NUM + r"(?P<title>" + spec.title_pattern + r")")
+        hit = None
+        for start, end, m in view.search(pattern, pos):
+            nxt = view.compact[view.to_compact(end) : view.to_compact(end) + 1]
+            if nxt and nxt in _LIST_FOLLOWER:
+                continue
+            hit = (start, end, m)
+            break
+        if hit is None and spec.number == 5 and found:
+            # e.g. a problems part introduced only by "（一）主要问题" after table 4
+            for start, end, m in view.search(_SEC5_FALLBACK, pos):
+                hit = (start, start, None)
+                break
+        if hit is None:
+            continue
+        start, end, m = hit
+        printed = m.group("num") + view.compact[view.to_compact(start) + len(m.group("num"))] if m else ""
+        heading = m.group("title") if m else ""
+        found.append((spec.number, start, end, printed, heading))
+        pos = end
+
+    sections: list[Section] = []
+    slips: list[HeadingSlip] = []
+    for i, (number, start, end, printed, heading) in enumerate(found):
+        stop = found[i + 1][1] if i + 1 < len(found) else len(view.text)
+        body = view.text[end:stop]
+        sections.append(
+            Section(
+                number=number,
+                heading=heading,
+                printed_number=printed,
+                line=view.line_of(start),
+                end_line=view.line_of(max(stop - 1, start)),
+                offset=start,
+                end_offset=stop,
+                text=body,
+            )
+        )
+        if printed and printed[:-1] != chinese_ordinal(number):
+            slips.append(
+                HeadingSlip(
+                    printed=printed,
+                    expected=chinese_ordinal(number) + "、",
+                    heading=printed + heading,
+                    line=view.line_of(start),
+                    level="section",
+                )
+            )
+    slips.extend(_subheading_slips(view, sections))
+    return sections, slips
+
+
+_SUB_LINE = re.compile(r"^\s*" + _SUB_NUM)
+_LIST_ITEM = re.compile(r"([一二三四五六七八九十])是")
+
+
+def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSlip]:
+    """Sub-heading series （一）（二）… with an Arabic numeral or a skipped/repeated number; ``一是…三是…三是``."""
+    slips: list[HeadingSlip] = []
+    for sec in sections:
+        lines = view.text[sec.offset : sec.end_offset].split("\n")
+        base_line = sec.offset
+        series: list[tuple[str, int, str]] = []
+        offset = base_line
+        for raw in lines:
+            m = _SUB_LINE.match(raw)
+            if m:
+                series.append((m.group("num"), offset, raw.strip()))
+            offset += len(raw) + 1
+        if len(series) >= 3:
+            chinese = sum(1 for num, _, _ in series if not num.isdigit())
+            expected = 1
+            for num, off, raw in series:
+                value = _value_of(num)
+                style_slip = num.isdigit() and chinese > len(series) / 2
+                if style_slip or value != expected:
+                    slips.append(
+                        HeadingSlip(
+                            printed=f"（{num}）",
+                            expected=f"（{chinese_ordinal(expected) if expected <= 10 else expected}）",
+                            heading=raw[:40],
+                            line=view.line_of(off),
+                            level="subsection",
+                        )
+                    )
+                expected = value + 1 if not style_slip else expected + 1
+        # 一是…二是… enumerations inside paragraphs
+        for para_start, para in _paragraphs(view.text, sec.offset, sec.end_offset):
+            prev = 0
+            for m in _LIST_ITEM.finditer(para):
+                value = _value_of(m.group(1))
+                if value == 1:
+                    prev = 1
+                    continue
+                if prev and value != prev + 1:
+                    slips.append(
+                        HeadingSlip(
+                            printed=m.group(0),
+                            expected=chinese_ordinal(min(prev + 1, 10)) + "是",
+                            heading=para[max(0, m.start() - 10) : m.end() + 20],
+                            line=view.line_of(para_start + m.start()),
+                            level="list",
+                        )
+                    )
+                if prev:
+                    prev = value
+    return slips
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    out = []
+    pos = start
+    for chunk in re.split(r"(\n|。\s{2,}|\s{2,})", text[start:end]):
+        if chunk and not chunk.isspace():
+            out.append((pos, chunk))
+        pos += len(chunk)
+    return out

@@ -1,0 +1,108 @@
+"""Reconstruct table cells from digits printed without separators ("glued" rows of flattened web text).
+
+A crawler that joins table text nodes turns ``12 | 1 | 0 | 1 | 0 | 0 | 14`` into ``121010014``. The cells are
+recovered by enumerating every split of the digit runs into the expected number of cells (whitespace that is
+printed is a forced boundary; no cell but ``0`` starts with ``0``) and keeping the splits that satisfy the
+table's own identities (row total = sum of the six applicant columns for table 3; total = sum of the four
+results per block for table 4). Scoring between the survivors is left to the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+#: Hard cap on enumerated splits per row, so that hostile input cannot explode.
+MAX_SPLITS = 200_000
+
+
+def _valid_piece(piece: str) -> bool:
+    body = piece[1:] if piece[:1] in "+-" else piece
+    if not body or body.startswith(".") or body.endswith("."):
+        return False
+    if body.count(".") > 1 or "+" in body or "-" in body:
+        return False
+    intpart = body.split(".")[0]
+    return not (len(intpart) > 1 and intpart.startswith("0"))
+
+
+def split_tokens(
+    tokens: list[str],
+    n: int,
+    accept: Callable[[list[str]], bool] | None = None,
+    prune: Callable[[list[str]], bool] | None = None,
+) -> list[list[str]]:
+    """Split ``tokens`` (digit runs, optionally signed/decimal) into exactly ``n`` cells.
+
+    Token boundaries are forced cell boundaries; a ``+``/``-`` inside a token also starts a new cell.
+    Returns every split (list of ``n`` strings, in order) for which ``accept`` is true (all when None).
+    ``prune(prefix)`` is called after each added cell and may reject a partial split early (e.g. a finished
+    table-4 block that does not add up). At most :data:`MAX_SPLITS` complete splits are examined.
+    """
+    parts: list[str] = []
+    for tok in tokens:
+        parts.extend(p for p in re.split(r"(?=[+-])", tok) if p)
+    text = "".join(parts)
+    bounds = set()
+    pos = 0
+    for p in parts:
+        pos += len(p)
+        bounds.add(pos)
+    forced = sorted(bounds)
+    out: list[list[str]] = []
+    budget = [MAX_SPLITS]
+    total = len(text)
+
+    def next_bound(p: int) -> int:
+        for b in forced:
+            if b > p:
+                return b
+        return total
+
+    def rec(p: int, prefix: list[str]) -> None:
+        if budget[0] <= 0:
+            return
+        if p == total:
+            if len(prefix) == n:
+                budget[0] -= 1
+                if accept is None or accept(prefix):
+                    out.append(list(prefix))
+            return
+        cells_left = n - len(prefix)
+        if cells_left <= 0:
+            return
+        # every forced boundary still ahead needs at least one cell of its own
+        segments_left = sum(1 for b in forced if b > p)
+        if segments_left > cells_left:
+            return
+        limit = next_bound(p)
+        for e in range(p + 1, limit + 1):
+            piece = text[p:e]
+            if not _valid_piece(piece):
+                continue
+            if total - e < cells_left - 1:
+                break
+            candidate = prefix + [piece]
+            if prune is not None and not prune(candidate):
+                continue
+            rec(e, candidate)
+
+    rec(0, [])
+    return out
+
+
+def to_number(piece: str) -> int | float | None:
+    """Parse a cell string (``'12'``, ``'-59'``, ``'+82'``, ``'650.6'``, ``'1,234'``) to int/float, else None."""
+    s = piece.strip().replace(",", "")
+    if s.endswith("万元"):
+        s = s[:-2]
+    elif s.endswith("元"):
+        s = s[:-1]
+    if not s:
+        return None
+    try:
+        if "." in s:
+            return float(s)
+        return int(s)
+    except ValueError:
+        return None

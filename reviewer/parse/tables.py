@@ -1,0 +1,783 @@
+"""Parse tables 2, 3 and 4 from report text into typed cells with line provenance (rulebook A.2-A.4).
+
+Two strategies, chosen per table block:
+
+* **stream** (flattened web text, one-cell-per-line, tab-indented, space-separated PDF text): row labels are
+  found in template order in whitespace-free text; the text between one label and the next is the row's
+  *region*. A region is read by its layout: tab cells (one cell per tab-indented line, blank lines between
+  rows), line slots (one cell every *k* lines, a blank slot = a blank cell), or tokens (whitespace-separated
+  numbers, possibly glued: ``121010014``). Glued digits are split with the table's own identities
+  (:mod:`reviewer.parse.split`); when several splits fit, the column identities choose and the choice is
+  recorded as an :class:`~reviewer.models.Ambiguity`.
+* **grid** (Markdown pipe tables): each pipe row is a list of cells; labelled rows anchor to template rows and
+  unlabelled rows of numbers fill the template rows between anchors in order.
+
+Blank, ``0`` and ``/`` stay distinct. A table with no readable text is ``absent`` or ``replaced_by_text``,
+never zeros.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reviewer.ingest.text import normalise
+from reviewer.models import Ambiguity, Cell, Section, Table
+from reviewer.parse.split import split_tokens, to_number
+from reviewer.parse.textview import TextView
+from reviewer.template import (
+    FMT_2019,
+    T2RowSpec,
+    T3_APPLICANT_KEYS,
+    T3_COLUMN_KEYS,
+    T3_GROUP_LABELS,
+    T4_BLOCKS,
+    T4_COLUMN_KEYS,
+    RowSpec,
+    t2_rows,
+    t3_rows,
+)
+
+_NONNUM_TOKENS = {"/", "-", "—", "–", "－", "——", "无", "不涉及", "/ ", "\\"}
+_NUM_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_GLUED_RE = re.compile(r"^[+-]?\d[\d.]*(?:[+-]\d[\d.]*)*$")
+_HEADER_NOISE = ("增/减", "增减", "(单位:万元)", "单位:万元")
+
+
+@dataclass
+class Draft:
+    """A cell before typing: printed text and its offset in the joined text (for the source line)."""
+
+    raw: str
+    offset: int
+    inferred: bool = False
+
+
+@dataclass
+class Reading:
+    """Candidate readings of one row region (each a list of drafts, one per column), best first."""
+
+    candidates: list[list[Draft]]
+    layout: str
+    exact: bool = True
+    note: str = ""
+    printed: str = ""
+    offset: int = 0
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+
+
+@dataclass
+class RowMatch:
+    spec: RowSpec | T2RowSpec
+    start: int
+    end: int
+    anchor_rank: int
+    label: str
+
+
+def _typed(d: Draft, view: TextView) -> Cell:
+    raw = d.raw.strip()
+    line = view.line_of(d.offset)
+    if raw == "":
+        return Cell(kind="blank", raw="", line=line)
+    clean = raw.replace(" ", "")
+    value = to_number(clean) if _NUM_RE.match(clean.rstrip("元").removesuffix("万")) else None
+    if value is None and clean.endswith(("元", "万元")):
+        value = to_number(clean)
+    if value is not None:
+        return Cell(kind="number", value=value, raw=raw, line=line, inferred=d.inferred)
+    return Cell(kind="token", raw=raw, line=line)
+
+
+# ------------------------------------------------------------------------------------------------ blocks
+def locate_blocks(view: TextView, sections: list[Section]) -> dict[str, Block | None]:
+    """Text ranges of the three table blocks (None when nothing of the table is in the text)."""
+    sec = {s.number: s for s in sections}
+    text_len = len(view.text)
+
+    def after(n: int) -> int | None:
+        return sec[n].offset if n in sec else None
+
+    # table 3
+    s3 = sec.get(3)
+    t3_from = s3.offset if s3 else 0
+    t3_start = None
+    for marker in ("勾稽关系", "申请人情况", "本年新收政府信息公开申请数量", "本年新收"):
+        hit = view.find(marker, t3_from)
+        if hit:
+            t3_start = hit[0] if t3_start is None else min(t3_start, hit[0])
+            break
+    # table 4
+    s4 = sec.get(4)
+    t4_start = s4.offset if s4 and (t3_start is None or s4.offset > t3_start) else None
+    if t4_start is None and t3_start is not None:
+        cf = view.find("结转下年度", t3_start) or view.find("结转下一年度", t3_start)
+        hit = view.find("行政复议", cf[1] if cf else t3_start)
+        t4_start = hit[0] if hit else None
+    end_candidates = [x for x in (after(5), after(6)) if x is not None and x > (t4_start or 0)]
+    t4_end = min(end_candidates) if end_candidates else text_len
+    if t4_start is not None:
+        t4_end = min(t4_end, t4_start + 4000)
+
+    # table 2
+    s2 = sec.get(2)
+    t2_start = None
+    from_pos = s2.offset if s2 else 0
+    for marker in ("第二十条第(一)项", "第二十条", "本年制发件数", "本年新制作数量", "本年度新制作数量"):
+        hit = view.find(marker, from_pos, t3_start)
+        if hit:
+            t2_start = hit[0]
+            break
+    if t2_start is None and s2 is not None:
+        t2_start = s2.offset
+    t2_end_opts = [x for x in (after(3), t3_start) if x is not None and t2_start is not None and x > t2_start]
+    t2_end = min(t2_end_opts) if t2_end_opts else (t2_start + 3000 if t2_start is not None else None)
+
+    t3_end_opts = [x for x in (t4_start, after(4), after(5), after(6)) if x is not None and t3_start is not None and x > t3_start]
+    t3_end = min(t3_end_opts) if t3_end_opts else text_len
+
+    return {
+        "t2": Block(t2_start, min(t2_end, text_len)) if t2_start is not None and t2_end is not None else None,
+        "t3": Block(t3_start, t3_end) if t3_start is not None else None,
+        "t4": Block(t4_start, t4_end) if t4_start is not None else None,
+    }
+
+
+# ------------------------------------------------------------------------------------------------ anchors
+def _match_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]:
+    """Find each row's label in template order inside ``block``; None for a row whose label is missing."""
+    out: list[RowMatch | None] = []
+    pos = block.start
+    for i, spec in enumerate(specs):
+        best = None
+        # the next row's primary label bounds the search, so a loose fragment cannot jump ahead
+        limit = block.end
+        for nxt in specs[i + 1 : i + 2]:
+            hit = view.find(nxt.anchors[0], pos, block.end)
+            if hit:
+                limit = hit[0]
+        for rank, anchor in enumerate(spec.anchors):
+            hit = view.find(anchor, pos, limit if rank else block.end)
+            if hit:
+                best = RowMatch(spec, hit[0], hit[1], rank, anchor)
+                break
+        out.append(best)
+        if best is not None:
+            pos = best.end
+    return out
+
+
+def _strip_region(region: str, next_spec) -> str:
+    """Drop the next row's leaf ordinal (``2.``) and the group labels that sit inside a row region."""
+    ordinal = getattr(next_spec, "ordinal", None) if next_spec is not None else None
+    if ordinal is not None:
+        m = None
+        for m in re.finditer(r"(\d)\s*[.、]", region):
+            pass
+        if m is not None and int(m.group(1)) == ordinal and not re.search(r"\d", region[m.end() :]):
+            region = region[: m.start()] + " " * (len(region) - m.start())
+    return region
+
+
+def _cut_group_subtotal(region: str) -> tuple[str, str]:
+    """Split a region at a group label: (row part, subtotal part printed after the group label)."""
+    compact_groups = [normalise(g) for g in T3_GROUP_LABELS]
+    for g in compact_groups:
+        pattern = r"\s*".join(map(re.escape, g))
+        m = re.search(pattern, region)
+        if m:
+            return region[: m.start()] + " " * (m.end() - m.start()), region[m.end() :]
+    return region, ""
+
+
+# ------------------------------------------------------------------------------------------------ regions
+def _tokens(region: str, base: int) -> list[Draft]:
+    text = region
+    for noise in _HEADER_NOISE:
+        text = text.replace(noise, " " * len(noise))
+    out: list[Draft] = []
+    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|(?<![\w\d])[/—–－\-](?![\d])", text):
+        tok = m.group(0).rstrip(".")
+        if not tok or tok == ".":
+            continue
+        out.append(Draft(tok, base + m.start()))
+    return out
+
+
+def _slot_size(block_text: str) -> int:
+    """Lines per cell in one-cell-per-slot layouts (``0\\n\\n\\n0``: 3); 0 when the block is not slotted."""
+    lines = block_text.split("\n")
+    numeric = [i for i, ln in enumerate(lines) if re.fullmatch(r"\s*[+-]?\d[\d.]*\s*", ln)]
+    if len(numeric) < 10:
+        return 0
+    gaps = Counter(b - a for a, b in zip(numeric, numeric[1:]) if b - a <= 6)
+    if not gaps:
+        return 0
+    k, count = gaps.most_common(1)[0]
+    return k if k >= 2 and count >= 5 else 0
+
+
+def read_region(region: str, base: int, n: int, slot: int) -> Reading:
+    """Read one row region into ``n`` cell drafts (see module doc for the layouts).
+
+    ``base`` is the text offset of ``region``; ``slot`` the block's lines-per-cell (0 = not slotted).
+    Returns a :class:`Reading` whose candidates are all splits consistent with the printed text.
+    """
+    stripped = region.lstrip(" |")
+    if region.lstrip().startswith("|") and "|" in stripped.split("\n")[0]:
+        first = region.lstrip().split("\n")[0].strip().strip("|")
+        cells = [c.strip() for c in first.split("|")]
+        drafts = [Draft(c, base) for c in cells][:n]
+        drafts += [Draft("", base) for _ in range(n - len(drafts))]
+        return Reading([drafts], "pipe", exact=len(cells) >= n, printed=first[:80], offset=base)
+    if "\t" in region:
+        pieces = region.split("\t")
+        drafts: list[Draft] = []
+        pos = base + len(pieces[0]) + 1
+        for piece in pieces[1:]:
+            cell = piece.split("\n\n")[0]
+            drafts.append(Draft(cell.strip(), pos))
+            pos += len(piece) + 1
+            if len(drafts) == n:
+                break
+        while len(drafts) < n:
+            drafts.append(Draft("", base))
+        return Reading([drafts], "tab", printed=region.strip()[:80], offset=base)
+
+    toks = _tokens(region, base)
+    if slot and "\n" in region and toks:
+        line_starts = [0] + [m.end() for m in re.finditer("\n", region)]
+        def line_idx(off: int) -> int:
+            return sum(1 for s in line_starts if s <= off - base) - 1
+        first = line_idx(toks[0].offset)
+        anchor_base = slot if first % slot == 0 else slot + first % slot
+        cells = [Draft("", base) for _ in range(n)]
+        ok = True
+        for t in toks:
+            idx = (line_idx(t.offset) - anchor_base) // slot
+            if 0 <= idx < n and cells[idx].raw == "":
+                cells[idx] = t
+            else:
+                ok = False
+        if ok:
+            return Reading([cells], "slots", printed=" ".join(t.raw for t in toks), offset=base)
+
+    if not toks:
+        return Reading([[Draft("", base) for _ in range(n)]], "blank", offset=base)
+    printed = " ".join(t.raw for t in toks)
+    numeric = [t for t in toks if _GLUED_RE.match(t.raw.removesuffix("万元").removesuffix("元"))]
+    if len(toks) == n:
+        return Reading([toks], "tokens", printed=printed, offset=base)
+    if len(toks) > n:
+        return Reading([toks[:n]], "tokens", exact=False, note=f"{len(toks)} values for {n} cells; extra ignored", printed=printed, offset=base)
+    # fewer tokens than cells: glued digits
+    if len(numeric) == len(toks):
+        raws = [t.raw.removesuffix("万元").removesuffix("元") for t in toks]
+        digits = sum(len(r.lstrip("+-").replace(".", "")) for r in raws)
+        if digits >= n:
+            splits = split_tokens(raws, n)
+            if splits:
+                cands = []
+                for sp in splits:
+                    drafts = []
+                    ti = 0
+                    consumed = 0
+                    for piece in sp:
+                        drafts.append(Draft(piece, toks[min(ti, len(toks) - 1)].offset, inferred=True))
+                        consumed += len(piece)
+                        if ti < len(raws) and consumed >= len(raws[ti]):
+                            ti += 1
+                            consumed = 0
+                    cands.append(drafts)
+                return Reading(cands, "glued", exact=False, printed=printed, offset=base)
+    return Reading([], "sparse", exact=False, printed=printed, offset=base, note=f"{len(toks)} values for {n} cells")
+
+
+# ------------------------------------------------------------------------------------------------ table 3
+def _t3_score(rows: dict[str, list[Draft]], specs) -> int:
+    """Number of table-3 identities that hold (row sums, result totals, column balances)."""
+    vals = {k: [to_number(d.raw) or 0 for d in v] for k, v in rows.items()}
+    score = 0
+    for v in vals.values():
+        if sum(v[:6]) == v[6]:
+            score += 1
+    leaves = [s.key for s in specs if s.key not in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    for c in range(7):
+        if all(k in vals for k in ("new_received", "carried_over", "total_processed", "carried_forward")):
+            if vals["new_received"][c] + vals["carried_over"][c] == vals["total_processed"][c] + vals["carried_forward"][c]:
+                score += 1
+        if "total_processed" in vals and sum(vals[k][c] for k in leaves if k in vals) == vals["total_processed"][c]:
+            score += 1
+    return score
+
+
+def _row_sum_ok(drafts: list[Draft]) -> bool:
+    nums = [to_number(d.raw) for d in drafts]
+    if any(x is None for x in nums):
+        return False
+    return sum(nums[:6]) == nums[6]
+
+
+def _sparse_t3(reading: Reading, base: int) -> list[Draft] | None:
+    """Rows printed with only 自然人 and 总计 filled (other cells blank): ``22`` = 2 and 2."""
+    raw = "".join(d for d in reading.printed.split())
+    if raw.isdigit() and len(raw) % 2 == 0 and raw[: len(raw) // 2] == raw[len(raw) // 2 :]:
+        half = raw[: len(raw) // 2]
+        if not (len(half) > 1 and half.startswith("0")):
+            cells = [Draft("", base) for _ in range(7)]
+            cells[0] = Draft(half, reading.offset, inferred=True)
+            cells[6] = Draft(half, reading.offset, inferred=True)
+            return cells
+    return None
+
+
+def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> Table:
+    """Parse table 3 (收到和处理政府信息公开申请情况) from ``block``.
+
+    Returns a :class:`Table` with 25 rows (23 when （六）其他处理 is a single row) x 7 columns, or an
+    ``absent``/``replaced_by_text`` table when the block holds no table text.
+    """
+    if block is None:
+        return _not_table("t3", view, section3)
+    single_other = not (view.find("逾期不补正", block.start, block.end) or view.find("收费通知要求缴纳费用", block.start, block.end))
+    specs = t3_rows(single_other)
+    if _has_pipe_rows(view, block):
+        return _grid_table(view, block, specs, "t3")
+    matches = _match_rows(view, specs, block)
+    if sum(1 for m in matches if m) < 5:
+        return _not_table("t3", view, section3, block)
+    slot = _slot_size(view.text[block.start : block.end])
+    readings: dict[str, Reading] = {}
+    subtotals: dict[str, Reading] = {}
+    for i, m in enumerate(matches):
+        if m is None:
+            continue
+        nxt = next((x for x in matches[i + 1 :] if x is not None), None)
+        end = nxt.start if nxt else block.end
+        region = view.text[m.end : end]
+        region = _strip_region(region, specs[i + 1] if i + 1 < len(specs) else None)
+        region, sub = _cut_group_subtotal(region)
+        readings[m.spec.key] = read_region(region, m.end, 7, slot)
+        if sub and _tokens(sub, 0):
+            subtotals[m.spec.key] = read_region(sub, end - len(sub), 7, slot)
+    table = Table(name="t3", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    layouts = Counter(r.layout for r in readings.values())
+    table.layout = layouts.most_common(1)[0][0] if layouts else ""
+    chosen = _resolve_rows(readings, specs, table, view)
+    for spec, m in zip(specs, matches):
+        drafts = chosen.get(spec.key)
+        if drafts is None:
+            table.rows[spec.key] = {c: Cell(kind="blank", line=None) for c in T3_COLUMN_KEYS}
+            table.notes.append(f"row {spec.key} ({spec.label}) not found")
+            continue
+        table.rows[spec.key] = {c: _typed(d, view) for c, d in zip(T3_COLUMN_KEYS, drafts)}
+        table.row_labels[spec.key] = m.label if m else ""
+        table.row_lines[spec.key] = view.line_of(m.start) if m else 0
+        if m and m.anchor_rank > 0:
+            table.notes.append(f"label-variant:{spec.key}")
+    for key, reading in subtotals.items():
+        if reading.candidates:
+            table.notes.append("subtotal:" + key + ":" + ",".join(d.raw for d in reading.candidates[0]))
+    return table
+
+
+def _resolve_rows(readings: dict[str, Reading], specs, table: Table, view: TextView) -> dict[str, list[Draft]]:
+    """Choose one candidate per row: row-sum-valid candidates first, then the column identities decide."""
+    options: dict[str, list[list[Draft]]] = {}
+    for key, r in readings.items():
+        cands = r.candidates
+        if not cands:
+            sparse = _sparse_t3(r, r.offset)
+            if sparse is not None:
+                options[key] = [sparse]
+                table.notes.append(f"sparse:{key}: printed '{r.printed}' read as 自然人 and 总计 only")
+            else:
+                options[key] = [[Draft("", r.offset) for _ in range(7)]]
+                table.notes.append(f"unreadable:{key}: printed '{r.printed}'")
+            continue
+        if r.layout == "glued":
+            valid = [c for c in cands if _row_sum_ok(c)]
+            options[key] = valid if valid else cands
+        else:
+            options[key] = cands[:1]
+        if r.note:
+            table.notes.append(f"{key}: {r.note}")
+    ambiguous = [k for k, v in options.items() if len(v) > 1]
+    fixed = {k: v[0] for k, v in options.items()}
+    if ambiguous:
+        combos = 1
+        for k in ambiguous:
+            combos *= len(options[k])
+        if combos <= 20000:
+            scored = []
+            for choice in itertools.product(*(options[k] for k in ambiguous)):
+                trial = dict(fixed)
+                trial.update(dict(zip(ambiguous, choice)))
+                scored.append((_t3_score(trial, specs), choice))
+            best = max(s for s, _ in scored)
+            winners = [c for s, c in scored if s == best]
+            fixed.update(dict(zip(ambiguous, winners[0])))
+            for i, k in enumerate(ambiguous):
+                alternatives = {tuple(d.raw for d in w[i]) for w in winners} - {tuple(d.raw for d in winners[0][i])}
+                all_valid = [tuple(d.raw for d in c) for c in options[k]]
+                reason = "several splits keep the row total; the column identities chose" if not alternatives else "several splits fit equally well; first kept"
+                table.ambiguities.append(
+                    Ambiguity(
+                        table="t3",
+                        row=k,
+                        printed=readings[k].printed,
+                        chosen=[d.raw for d in winners[0][i]],
+                        alternatives=[list(a) for a in all_valid if list(a) != [d.raw for d in winners[0][i]]],
+                        reason=reason,
+                        line=view.line_of(readings[k].offset),
+                    )
+                )
+        else:
+            for k in ambiguous:
+                table.ambiguities.append(
+                    Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=[d.raw for d in options[k][0]],
+                              alternatives=[[d.raw for d in c] for c in options[k][1:6]], reason="too many combinations; first split kept",
+                              line=view.line_of(readings[k].offset))
+                )
+    return fixed
+
+
+# ------------------------------------------------------------------------------------------------ table 4
+_T4_HEADER = re.compile(r"总计|审结|维持|纠正|结果|起诉|尚未|其他|复议|诉讼")
+
+
+def _t4_ok(cells: list[str]) -> bool:
+    nums = [to_number(c) for c in cells]
+    if any(x is None for x in nums):
+        return False
+    return all(sum(nums[b * 5 : b * 5 + 4]) == nums[b * 5 + 4] for b in range(3))
+
+
+def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> Table:
+    """Parse table 4 (行政复议、行政诉讼) into 3 blocks x 5 columns; not assessable when no table text."""
+    if block is None:
+        return _not_table("t4", view, section4)
+    headers = view.search(_T4_HEADER, block.start, block.end)
+    if len(view.search(re.compile(r"维持|纠正|审结|尚未"), block.start, block.end)) < 3:
+        return _not_table("t4", view, section4, block)
+    if _has_pipe_rows(view, block):
+        table = _grid_t4(view, block)
+        if table is not None:
+            return table
+    # data start: after the last header word that precedes the first number following the headers
+    first_header = headers[0][0]
+    num = re.compile(r"\d")
+    data_from = headers[-1][1]
+    first_digit = None
+    for m in num.finditer(view.text, first_header, block.end):
+        first_digit = m.start()
+        break
+    if first_digit is not None:
+        before = [h for h in headers if h[1] <= first_digit]
+        if before:
+            data_from = before[-1][1]
+    region = view.text[data_from : block.end]
+    region = re.split(r"\n\s*注[:：]", region)[0]
+    slot = _slot_size(view.text[block.start : block.end])
+    reading = read_region(region, data_from, 15, slot)
+    table = Table(name="t4", status="parsed", layout=reading.layout, line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    drafts: list[Draft] | None = None
+    if reading.candidates:
+        if reading.layout == "glued":
+            valid = [c for c in reading.candidates if _t4_ok([d.raw for d in c])]
+            drafts = (valid or reading.candidates)[0]
+            if len(valid) > 1:
+                table.ambiguities.append(Ambiguity(table="t4", row="all", printed=reading.printed, chosen=[d.raw for d in valid[0]],
+                                                   alternatives=[[d.raw for d in c] for c in valid[1:6]],
+                                                   reason="several splits keep the three block totals; first kept", line=view.line_of(reading.offset)))
+        else:
+            drafts = reading.candidates[0]
+    else:
+        toks = _tokens(region, data_from)
+        if len(toks) == 3:
+            drafts = [Draft("", data_from) for _ in range(15)]
+            for b, t in enumerate(toks):
+                drafts[b * 5 + 4] = t
+            table.notes.append("sparse: three values read as the three 总计 cells")
+        elif not toks:
+            return _not_table("t4", view, section4, block)
+        else:
+            drafts = (toks + [Draft("", data_from) for _ in range(15)])[:15]
+            table.notes.append(f"unreadable: {len(toks)} values for 15 cells")
+    if reading.note:
+        table.notes.append(reading.note)
+    _fill_t4(table, drafts, view)
+    return table
+
+
+def _fill_t4(table: Table, drafts: list[Draft], view: TextView) -> None:
+    for b, (block_key, _) in enumerate(T4_BLOCKS):
+        table.rows[block_key] = {c: _typed(drafts[b * 5 + i], view) for i, c in enumerate(T4_COLUMN_KEYS)}
+
+
+# ------------------------------------------------------------------------------------------------ table 2
+def _t2_plausibility(spec: T2RowSpec, cells: list[str], signed_elsewhere: bool = False) -> tuple:
+    """Sort key for table-2 splits (smaller is better): soft rules of rulebook A.2/B, then the smaller sum."""
+    nums = [to_number(c) for c in cells]
+    if any(x is None for x in nums):
+        return (9, 0)
+    penalties = 0
+    for col, raw in zip(spec.columns, cells):
+        if raw[:1] in "+-" and col not in spec.signed_columns:
+            penalties += 5
+    cols = dict(zip(spec.columns, nums))
+    if {"issued", "repealed", "in_force"} <= cols.keys():
+        if cols["in_force"] < cols["repealed"]:
+            penalties += 1
+        if cols["in_force"] < cols["issued"] - cols["repealed"]:
+            penalties += 1
+        if cols["in_force"] < cols["issued"]:
+            penalties += 1
+    if {"new_made", "new_published", "total_published"} <= cols.keys():
+        if cols["total_published"] < cols["new_published"]:
+            penalties += 1
+    if {"prev_year_items", "change", "decisions"} <= cols.keys():
+        if cols["decisions"] != cols["prev_year_items"] + cols["change"]:
+            penalties += 1
+        if cols["decisions"] < abs(cols["change"]):
+            penalties += 1
+        change_raw = cells[spec.columns.index("change")]
+        if signed_elsewhere and change_raw[:1] not in "+-" and cols["change"] != 0:
+            penalties += 2
+    if "items" in cols:
+        penalties += abs(len(str(int(cols["items"]))) - 2)
+        if isinstance(cols["items"], float):
+            penalties += 5
+    for col, value in cols.items():
+        if col not in spec.decimal_columns and isinstance(value, float):
+            penalties += 5
+    return (penalties, sum(abs(v) for v in nums))
+
+
+def parse_t2(view: TextView, block: Block | None, section2: Section | None, template: str) -> Table:
+    """Parse table 2 (主动公开) with the row set of ``template``; not assessable when no table text."""
+    if block is None:
+        return _not_table("t2", view, section2)
+    specs = t2_rows(template)
+    matches = _match_t2_rows(view, specs, block)
+    if sum(1 for m in matches if m) < 2:
+        return _not_table("t2", view, section2, block)
+    slot = _slot_size(view.text[block.start : block.end])
+    table = Table(name="t2", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    layouts = Counter()
+    signed_elsewhere = bool(re.search(r"(?<=\d)[+-]\d|(?<![\d\w])[+-]\d", view.text[block.start : block.end]))
+    ordered = sorted((m for m in matches if m is not None), key=lambda m: m.start)
+    for i, (spec, m) in enumerate(zip(specs, matches)):
+        n = len(spec.columns)
+        if m is None:
+            table.rows[spec.key] = {c: Cell(kind="blank") for c in spec.columns}
+            table.notes.append(f"row {spec.key} ({spec.label}) not found")
+            continue
+        nxt = next((x for x in ordered if x.start > m.start), None)
+        end = nxt.start if nxt else block.end
+        region = view.text[m.end : end]
+        region = re.split(r"第二十条", region)[0] if "\t" not in region else region
+        reading = read_region(region, m.end, n, slot)
+        layouts[reading.layout] += 1
+        drafts = _choose_t2(spec, reading, table, view, signed_elsewhere)
+        table.rows[spec.key] = {c: _typed(d, view) for c, d in zip(spec.columns, drafts)}
+        table.row_labels[spec.key] = m.label
+        table.row_lines[spec.key] = view.line_of(m.start)
+        if m.anchor_rank > 0:
+            table.notes.append(f"label-variant:{spec.key}")
+    table.layout = layouts.most_common(1)[0][0] if layouts else ""
+    return table
+
+
+def _match_t2_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]:
+    """Table-2 labels are distinctive, so each is searched on its own (layouts mix text rows and pipe rows)."""
+    out: list[RowMatch | None] = []
+    for spec in specs:
+        found = None
+        for rank, anchor in enumerate(spec.anchors):
+            pos = block.start
+            while True:
+                hit = view.find(anchor, pos, block.end)
+                if hit is None:
+                    break
+                before = view.compact[max(0, view.to_compact(hit[0]) - 2) : view.to_compact(hit[0])]
+                if anchor == "规范性文件" and before.endswith("行政") and spec.key == "normative_documents" and rank == 0:
+                    pos = hit[1]
+                    continue
+                found = RowMatch(spec, hit[0], hit[1], rank, anchor)
+                break
+            if found:
+                break
+        out.append(found)
+    return out
+
+
+def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, signed_elsewhere: bool = False) -> list[Draft]:
+    n = len(spec.columns)
+    if not reading.candidates:
+        toks = _tokens(reading.printed, 0)
+        pieces: list[str] = []
+        for t in toks:
+            raw = t.raw
+            if raw.isdigit() and len(pieces) + len(raw) <= n:
+                pieces.extend(raw)
+            else:
+                pieces.append(raw)
+        drafts = [Draft(p, reading.offset, inferred=True) for p in pieces][:n]
+        drafts += [Draft("", reading.offset) for _ in range(n - len(drafts))]
+        if toks:
+            table.notes.append(f"sparse:{spec.key}: printed '{reading.printed}' has fewer values than cells; trailing cells read as blank")
+        return drafts
+    if len(reading.candidates) == 1:
+        return reading.candidates[0]
+    ranked = sorted(reading.candidates, key=lambda c: _t2_plausibility(spec, [d.raw for d in c], signed_elsewhere))
+    best = ranked[0]
+    table.ambiguities.append(
+        Ambiguity(
+            table="t2",
+            row=spec.key,
+            printed=reading.printed,
+            chosen=[d.raw for d in best],
+            alternatives=[[d.raw for d in c] for c in ranked[1:6]],
+            reason="digits printed without separators; the most plausible split was kept (documents in force >= issued - repealed, smallest figures)",
+            line=view.line_of(reading.offset),
+        )
+    )
+    return best
+
+
+# ------------------------------------------------------------------------------------------------ grid (Markdown)
+def _has_pipe_rows(view: TextView, block: Block) -> bool:
+    return sum(1 for ln in view.text[block.start : block.end].split("\n") if ln.strip().startswith("|")) >= 2
+
+
+def _pipe_rows(view: TextView, block: Block) -> list[tuple[list[str], int]]:
+    rows = []
+    pos = block.start
+    for ln in view.text[block.start : block.end].split("\n"):
+        s = ln.strip()
+        if s.startswith("|"):
+            cells = [c.strip() for c in s.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c) or not any(cells):
+                rows.append((cells, pos))
+        pos += len(ln) + 1
+    return rows
+
+
+def _is_value(cell: str) -> bool:
+    c = cell.replace(" ", "")
+    return c == "" or bool(_NUM_RE.match(c.removesuffix("万元").removesuffix("元"))) or c in _NONNUM_TOKENS
+
+
+def _split_label(cells: list[str]) -> tuple[str, list[str]]:
+    i = 0
+    while i < len(cells) and not _is_value(cells[i]):
+        i += 1
+    return "".join(cells[:i]), cells[i:]
+
+
+def _label_key(label: str, specs, start: int) -> int | None:
+    key = re.sub(r"\s+", "", normalise(label))
+    for j in range(start, len(specs)):
+        for anchor in specs[j].anchors:
+            if re.sub(r"\s+", "", normalise(anchor)) in key:
+                return j
+    return None
+
+
+def _grid_table(view: TextView, block: Block, specs, name: str) -> Table:
+    rows = _pipe_rows(view, block)
+    table = Table(name=name, status="parsed", layout="markdown", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    assigned: dict[int, tuple[list[str], int, str]] = {}
+    queue: list[tuple[list[str], int]] = []
+    idx = 0
+    for cells, off in rows:
+        label, values = _split_label(cells)
+        has_number = any(_NUM_RE.match(v.replace(" ", "")) for v in values)
+        j = _label_key(label, specs, idx) if label else None
+        if j is not None and (has_number or len(values) >= 6):
+            gap = list(range(idx, j))
+            for k, (qcells, qoff) in zip(gap, queue):
+                assigned[k] = (qcells, qoff, "")
+                table.notes.append(f"unlabelled row assigned to {specs[k].key} by template order")
+            queue = []
+            assigned[j] = (values, off, label)
+            idx = j + 1
+        elif has_number and not label:
+            queue.append((values, off))
+    for k, (qcells, qoff) in zip(range(idx, len(specs)), queue):
+        assigned[k] = (qcells, qoff, "")
+        table.notes.append(f"unlabelled row assigned to {specs[k].key} by template order")
+    if len(assigned) < 5:
+        return _not_table(name, view, None, block)
+    for j, spec in enumerate(specs):
+        if j not in assigned:
+            table.rows[spec.key] = {c: Cell(kind="blank") for c in T3_COLUMN_KEYS}
+            table.notes.append(f"row {spec.key} ({spec.label}) not found")
+            continue
+        values, off, label = assigned[j]
+        values = (values + [""] * 7)[:7]
+        table.rows[spec.key] = {c: _typed(Draft(v, off), view) for c, v in zip(T3_COLUMN_KEYS, values)}
+        table.row_labels[spec.key] = label
+        table.row_lines[spec.key] = view.line_of(off)
+    return table
+
+
+def _grid_t2(view: TextView, block: Block, specs) -> Table:
+    rows = _pipe_rows(view, block)
+    table = Table(name="t2", status="parsed", layout="markdown", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    idx = 0
+    for cells, off in rows:
+        label, values = _split_label(cells)
+        j = _label_key(label, specs, idx) if label else None
+        if j is None:
+            continue
+        spec = specs[j]
+        n = len(spec.columns)
+        vals = [v for v in values]
+        if len(vals) < n:
+            table.notes.append(f"sparse:{spec.key}: {len(vals)} values for {n} cells")
+        vals = (vals + [""] * n)[:n]
+        table.rows[spec.key] = {c: _typed(Draft(v, off), view) for c, v in zip(spec.columns, vals)}
+        table.row_labels[spec.key] = label
+        table.row_lines[spec.key] = view.line_of(off)
+        idx = j + 1
+    if len(table.rows) < 2:
+        return _not_table("t2", view, None, block)
+    for spec in specs:
+        table.rows.setdefault(spec.key, {c: Cell(kind="blank") for c in spec.columns})
+    table.rows = {spec.key: table.rows[spec.key] for spec in specs}
+    return table
+
+
+def _grid_t4(view: TextView, block: Block) -> Table | None:
+    values: list[Draft] = []
+    for cells, off in _pipe_rows(view, block):
+        if any(_NUM_RE.match(c.replace(" ", "")) for c in cells):
+            values.extend(Draft(c, off) for c in cells)
+    values = [v for v in values]
+    if len(values) < 15:
+        return None
+    table = Table(name="t4", status="parsed", layout="markdown", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    if len(values) > 15:
+        table.notes.append(f"{len(values)} values for 15 cells; extra ignored")
+    _fill_t4(table, values[:15], view)
+    return table
+
+
+# ------------------------------------------------------------------------------------------------ not assessable
+def _not_table(name: str, view: TextView, section: Section | None, block: Block | None = None) -> Table:
+    """A table that is not in the text: ``replaced_by_text`` when its section says something instead."""
+    text = ""
+    if section is not None:
+        text = re.sub(r"\s+", "", section.text)[:200]
+    status = "replaced_by_text" if len(text) >= 6 else "absent"
+    line = section.line if section is not None else None
+    return Table(name=name, status=status, replacement_text=text, line_start=line, line_end=line)
