@@ -120,6 +120,7 @@ class Table(BaseModel):
     ambiguities: list[Ambiguity] = Field(default_factory=list)
     row_labels: dict[str, str] = Field(default_factory=dict)
     row_lines: dict[str, int] = Field(default_factory=dict)
+    subtotals: dict[str, dict[str, Cell]] = Field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -150,6 +151,7 @@ class Section(BaseModel):
     offset: int
     end_offset: int
     text: str = ""
+    original_text: str = ""
 
 
 class HeadingSlip(BaseModel):

@@ -17,6 +17,7 @@ _NUM = r"(?P<num>[一二三四五六七八九十]|\d{1,2})[、.]"
 _SUB_NUM = r"[(（](?P<num>[一二三四五六七八九十]|\d{1,2})[)）]"
 #: After a real heading comes text; after an item of a preamble list comes a list separator.
 _LIST_FOLLOWER = set("，,、；;)）等")
+_TABLE_ROW_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "结转下一年度")
 _SEC5_FALLBACK = re.compile(r"[(（]一[)）](?:存在的)?主要问题|存在的主要问题|存在问题")
 
 
@@ -71,6 +72,7 @@ def find_sections(view: TextView) -> tuple[list[Section], list[HeadingSlip]]:
                 offset=start,
                 end_offset=stop,
                 text=body,
+                original_text=view.original(end, stop),
             )
         )
         if printed and printed[:-1] != chinese_ordinal(number):

@@ -40,8 +40,18 @@ def split_tokens(
     table-4 block that does not add up). At most :data:`MAX_SPLITS` complete splits are examined.
     """
     parts: list[str] = []
+    atoms: set[int] = set()  # start offsets of non-numeric tokens ('/', '-'): each is one whole cell
+    pos = 0
     for tok in tokens:
-        parts.extend(p for p in re.split(r"(?=[+-])", tok) if p)
+        if not re.search(r"\d", tok):
+            atoms.add(pos)
+            parts.append(tok)
+            pos += len(tok)
+            continue
+        for p in re.split(r"(?=[+-])", tok):
+            if p:
+                parts.append(p)
+                pos += len(p)
     text = "".join(parts)
     bounds = set()
     pos = 0
@@ -78,7 +88,10 @@ def split_tokens(
         limit = next_bound(p)
         for e in range(p + 1, limit + 1):
             piece = text[p:e]
-            if not _valid_piece(piece):
+            if p in atoms:
+                if e != limit:
+                    continue
+            elif not _valid_piece(piece):
                 continue
             if total - e < cells_left - 1:
                 break

@@ -203,7 +203,7 @@ def _tokens(region: str, base: int) -> list[Draft]:
     for noise in _HEADER_NOISE:
         text = text.replace(noise, " " * len(noise))
     out: list[Draft] = []
-    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|(?<![\w\d])[/—–－\-](?![\d])", text):
+    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])", text):
         tok = m.group(0).rstrip(".")
         if not tok or tok == ".":
             continue
@@ -243,7 +243,8 @@ def read_region(region: str, base: int, n: int, slot: int) -> Reading:
         pos = base + len(pieces[0]) + 1
         for piece in pieces[1:]:
             cell = piece.split("\n\n")[0]
-            drafts.append(Draft(cell.strip(), pos))
+            lead = len(cell) - len(cell.lstrip()) if cell.strip() else 0
+            drafts.append(Draft(cell.strip(), pos + lead))
             pos += len(piece) + 1
             if len(drafts) == n:
                 break
@@ -277,10 +278,10 @@ def read_region(region: str, base: int, n: int, slot: int) -> Reading:
         return Reading([toks], "tokens", printed=printed, offset=base)
     if len(toks) > n:
         return Reading([toks[:n]], "tokens", exact=False, note=f"{len(toks)} values for {n} cells; extra ignored", printed=printed, offset=base)
-    # fewer tokens than cells: glued digits
-    if len(numeric) == len(toks):
+    # fewer tokens than cells: glued digits (with '/' or '-' cells kept whole)
+    if numeric and all(t in numeric or t.raw in _NONNUM_TOKENS for t in toks):
         raws = [t.raw.removesuffix("万元").removesuffix("元") for t in toks]
-        digits = sum(len(r.lstrip("+-").replace(".", "")) for r in raws)
+        digits = sum(max(1, len(r.lstrip("+-").replace(".", ""))) for r in raws)
         if digits >= n:
             splits = split_tokens(raws, n)
             if splits:
@@ -319,9 +320,7 @@ def _t3_score(rows: dict[str, list[Draft]], specs) -> int:
 
 
 def _row_sum_ok(drafts: list[Draft]) -> bool:
-    nums = [to_number(d.raw) for d in drafts]
-    if any(x is None for x in nums):
-        return False
+    nums = [to_number(d.raw) or 0 for d in drafts]
     return sum(nums[:6]) == nums[6]
 
 
@@ -365,8 +364,9 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
         region = _strip_region(region, specs[i + 1] if i + 1 < len(specs) else None)
         region, sub = _cut_group_subtotal(region)
         readings[m.spec.key] = read_region(region, m.end, 7, slot)
-        if sub and _tokens(sub, 0):
-            subtotals[m.spec.key] = read_region(sub, end - len(sub), 7, slot)
+        nxt_spec = specs[i + 1] if i + 1 < len(specs) else None
+        if sub and _tokens(sub, 0) and nxt_spec is not None and nxt_spec.group:
+            subtotals[nxt_spec.group] = read_region(sub, end - len(sub), 7, slot)
     table = Table(name="t3", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
     layouts = Counter(r.layout for r in readings.values())
     table.layout = layouts.most_common(1)[0][0] if layouts else ""
@@ -382,9 +382,10 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
         table.row_lines[spec.key] = view.line_of(m.start) if m else 0
         if m and m.anchor_rank > 0:
             table.notes.append(f"label-variant:{spec.key}")
-    for key, reading in subtotals.items():
+    for group, reading in subtotals.items():
         if reading.candidates:
-            table.notes.append("subtotal:" + key + ":" + ",".join(d.raw for d in reading.candidates[0]))
+            table.subtotals[group] = {c: _typed(d, view) for c, d in zip(T3_COLUMN_KEYS, reading.candidates[0])}
+            table.notes.append(f"subtotal row printed for group {group}; excluded from T3-RESULT-TOTAL")
     return table
 
 
@@ -572,7 +573,8 @@ def parse_t2(view: TextView, block: Block | None, section2: Section | None, temp
     slot = _slot_size(view.text[block.start : block.end])
     table = Table(name="t2", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
     layouts = Counter()
-    signed_elsewhere = bool(re.search(r"(?<=\d)[+-]\d|(?<![\d\w])[+-]\d", view.text[block.start : block.end]))
+    # a report that prints increases as "+82" leaves an unsigned change cell only for 0
+    signed_elsewhere = "+" in view.text[block.start : block.end]
     ordered = sorted((m for m in matches if m is not None), key=lambda m: m.start)
     for i, (spec, m) in enumerate(zip(specs, matches)):
         n = len(spec.columns)
@@ -676,9 +678,11 @@ def _is_value(cell: str) -> bool:
     return c == "" or bool(_NUM_RE.match(c.removesuffix("万元").removesuffix("元"))) or c in _NONNUM_TOKENS
 
 
-def _split_label(cells: list[str]) -> tuple[str, list[str]]:
+def _split_label(cells: list[str], n: int = 7) -> tuple[str, list[str]]:
+    """Leading text cells form the label; empty placeholder cells (merged label columns) are dropped while
+    more than ``n`` value cells remain."""
     i = 0
-    while i < len(cells) and not _is_value(cells[i]):
+    while i < len(cells) and (not _is_value(cells[i]) or (cells[i] == "" and len(cells) - i > n)):
         i += 1
     return "".join(cells[:i]), cells[i:]
 
@@ -710,7 +714,8 @@ def _grid_table(view: TextView, block: Block, specs, name: str) -> Table:
             queue = []
             assigned[j] = (values, off, label)
             idx = j + 1
-        elif has_number and not label:
+        elif has_number:
+            # a row of numbers whose label is missing or only a fragment of the printed label
             queue.append((values, off))
     for k, (qcells, qoff) in zip(range(idx, len(specs)), queue):
         assigned[k] = (qcells, qoff, "")

@@ -25,7 +25,8 @@ class TextView:
     """
 
     def __init__(self, lines: list[Line]) -> None:
-        texts = ["" if FOOTER_RE.match(ln.text) else ln.text for ln in lines]
+        texts = [" " * len(ln.text) if FOOTER_RE.match(ln.text) else ln.text for ln in lines]
+        self.originals = [ln.original for ln in lines]
         self.numbers = [ln.number for ln in lines]
         self.starts: list[int] = []
         pos = 0
@@ -42,6 +43,21 @@ class TextView:
         self.compact = "".join(chars)
         self.cmap = cmap
         self.cmap.append(len(self.text))
+
+    def original(self, start: int, end: int) -> str:
+        """Original (un-normalised) text for the text range ``[start, end)`` where every line in the range kept its
+        length under normalisation; otherwise the normalised text of the range."""
+        first = bisect.bisect_right(self.starts, max(start, 0)) - 1
+        last = bisect.bisect_right(self.starts, max(end - 1, 0)) - 1
+        pieces = []
+        for i in range(max(first, 0), max(last, 0) + 1):
+            norm = self.text[self.starts[i] : self.starts[i] + len(self.originals[i])]
+            if len(self.originals[i]) != len(self.text[self.starts[i] : (self.starts[i + 1] - 1) if i + 1 < len(self.starts) else len(self.text)]):
+                return self.text[start:end]
+            a = max(start, self.starts[i]) - self.starts[i]
+            b = min(end, self.starts[i] + len(norm)) - self.starts[i]
+            pieces.append(self.originals[i][a:b])
+        return "\n".join(pieces)
 
     def line_of(self, offset: int) -> int:
         """1-based source line number of text offset ``offset``."""

@@ -1,0 +1,1 @@
+"""Batch review of many reports (see the batch issue); not implemented yet."""

@@ -1,0 +1,41 @@
+"""Checks: :class:`~reviewer.models.AnnualReport` (+ narrative figures) -> list of :class:`~reviewer.models.Finding`.
+
+Importing this package registers every rule module in :data:`reviewer.checks.registry.RULES`.
+"""
+
+from __future__ import annotations
+
+from reviewer.checks import arithmetic, cells, crosssection, plausibility, quality, structure  # noqa: F401  (registers rules)
+from reviewer.checks.registry import RULES, Context, Rule
+from reviewer.models import AnnualReport, Finding, NarrativeFigure, Severity
+
+__all__ = ["RULES", "Context", "Rule", "run_checks", "severity_at_least"]
+
+
+def run_checks(report: AnnualReport, figures: list[NarrativeFigure] | None = None, only: set[str] | None = None) -> list[Finding]:
+    """Run every registered rule (or those in ``only``) and return findings sorted by severity, then rule ID.
+
+    A rule that raises is a bug in reviewer, not in the report: it is reported as an ``info`` finding with rule ID
+    ``INTERNAL-ERROR`` naming the rule, so one broken rule never hides the others.
+    """
+    ctx = Context(report=report, figures=list(figures or []))
+    findings: list[Finding] = []
+    for rule_id, rule in RULES.items():
+        if only is not None and rule_id not in only:
+            continue
+        try:
+            findings.extend(rule.func(ctx))
+        except Exception as exc:  # noqa: BLE001 - isolate rule bugs, keep the others
+            findings.append(Finding(rule="INTERNAL-ERROR", severity=Severity.info, message=f"规则 {rule_id} 运行出错：{type(exc).__name__}: {exc}",
+                                    where=rule_id))
+    order = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+    findings.sort(key=lambda f: (order[f.severity], f.rule))
+    return findings
+
+
+def severity_at_least(findings: list[Finding], threshold: str) -> bool:
+    """True when any finding is at or above ``threshold`` (``info``/``warning``/``error``; ``never`` is False)."""
+    if threshold == "never":
+        return False
+    rank = Severity(threshold).rank
+    return any(f.severity.rank >= rank for f in findings)

@@ -1,0 +1,178 @@
+"""Command-line interface (thin layer over :mod:`reviewer.pipeline` and :mod:`reviewer.memo`).
+
+Exit codes (all commands): 0 = no finding at or above ``--fail-on``; 1 = findings at or above it;
+2 = usage or input error (one line on stderr, no traceback). ``reviewer parse`` exits 0 or 2.
+Heavy modules are imported inside the commands so that ``reviewer --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="审查政府信息公开工作年度报告 / Review government information disclosure annual reports.",
+    pretty_exceptions_enable=False,
+)
+
+
+class FailOn(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+class MemoFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _die(message: str) -> None:
+    typer.echo(f"reviewer: error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _review(path: Path):
+    from reviewer.errors import InputError
+    from reviewer.pipeline import review_file
+
+    try:
+        return review_file(path)
+    except InputError as exc:
+        _die(str(exc))
+    except RecursionError:
+        _die(f"{path}: input too deeply nested to review")
+    except MemoryError:
+        _die(f"{path}: input too large to review")
+
+
+def _gate(findings, fail_on: FailOn) -> None:
+    from reviewer.checks import severity_at_least
+
+    raise typer.Exit(code=1 if severity_at_least(findings, fail_on.value) else 0)
+
+
+FileArg = typer.Argument(..., help="报告文件（TXT/Markdown；UTF-8、GB18030 或 UTF-16）", show_default=False)
+FailOpt = typer.Option(FailOn.error, "--fail-on", help="退出码 1 的最低严重程度")
+
+
+@app.command()
+def memo(
+    file: Path = FileArg,
+    format: MemoFormat = typer.Option(MemoFormat.markdown, "--format", "-f", help="markdown 或 json"),
+    fail_on: FailOn = FailOpt,
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
+) -> None:
+    """Write the reviewer memo for FILE (Chinese Markdown, or JSON with a schema version)."""
+    from reviewer.memo import build_memo, render_markdown
+
+    review = _review(file)
+    m = build_memo(review)
+    text = render_markdown(m) if format == MemoFormat.markdown else m.model_dump_json(indent=2) + "\n"
+    _emit(text, output)
+    _gate(review.findings, fail_on)
+
+
+@app.command()
+def check(
+    file: Path = FileArg,
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text 或 json"),
+    fail_on: FailOn = FailOpt,
+) -> None:
+    """List the rule findings for FILE (rule ID, severity, message, cell, lines)."""
+    review = _review(file)
+    if format == CheckFormat.json:
+        payload = [f.model_dump(mode="json") for f in review.findings]
+        _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        lines = []
+        for f in review.findings:
+            where = f" [{f.where}]" if f.where else ""
+            at = f" (line {', '.join(map(str, f.lines))})" if f.lines else ""
+            lines.append(f"{f.severity.value:7s} {f.rule:22s} {f.message}{where}{at}")
+        counts = {s: sum(1 for f in review.findings if f.severity.value == s) for s in ("error", "warning", "info")}
+        lines.append(f"{file}: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
+        _emit("\n".join(lines) + "\n", None)
+    _gate(review.findings, fail_on)
+
+
+@app.command()
+def parse(file: Path = FileArg) -> None:
+    """Print the parsed report of FILE as JSON: template, sections_present, t2, t3, t4 (gold shape), provenance."""
+    from reviewer.errors import InputError
+    from reviewer.pipeline import parse_file
+
+    try:
+        report = parse_file(file)
+    except InputError as exc:
+        _die(str(exc))
+    payload = report.gold_view()
+    payload.update(
+        {
+            "office": report.office,
+            "year": report.year,
+            "title": report.title,
+            "encoding": report.encoding,
+            "period": report.period,
+            "sign_date": report.sign_date,
+            "sections": [s.model_dump(exclude={"text"}) for s in report.sections],
+            "provenance": {name: getattr(report, name).model_dump(mode="json") for name in ("t2", "t3", "t4")},
+        }
+    )
+    _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", None)
+
+
+@app.command()
+def rules() -> None:
+    """List the registered rule IDs with their default severity and source."""
+    from reviewer.checks import RULES
+
+    for r in RULES.values():
+        typer.echo(f"{r.id:24s} {r.severity.value:8s} {r.title}  ({r.source})")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            os._exit(0)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _die(f"{output}: cannot write ({exc.strerror or exc})")
+
+
+def main() -> None:
+    """Console-script entry point: run the app; unexpected errors become one line and exit code 2."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("reviewer: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the user gets one line; REVIEWER_DEBUG=1 shows the traceback
+        if os.environ.get("REVIEWER_DEBUG"):
+            raise
+        sys.stderr.write(f"reviewer: internal error: {type(exc).__name__}: {exc}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Render a :class:`~reviewer.models.Memo` as Chinese Markdown.
+
+Report text is quoted, never interpreted: Markdown control characters in quotes are escaped so that report
+text cannot inject links, images or HTML into the memo.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.memo.build import SECTION_TITLES
+from reviewer.models import Memo, Severity
+from reviewer.template import chinese_ordinal
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def esc(text: object) -> str:
+    """Escape Markdown/HTML control characters in report text (one line; newlines become spaces)."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    s = s.replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _v(value: object) -> str:
+    if value is None:
+        return "空白"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return esc(value)
+
+
+_SEV = {Severity.error: "错误", Severity.warning: "警示", Severity.info: "提示"}
+
+
+def render_markdown(memo: Memo) -> str:
+    """The memo as a Markdown document (str, ends with a newline)."""
+    out: list[str] = []
+    title_office = memo.office or "（未识别机关名称）"
+    out.append(f"# 政府信息公开工作年度报告审查意见：{esc(title_office)} {memo.year or ''}年度")
+    out.append("")
+    found = [f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if v]
+    missing = [f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if not v]
+    out += [
+        "- 文件：`" + memo.file.replace("`", "'") + "`",
+        f"- 机关：{esc(memo.office) or '未识别'}；统计年度：{memo.year or '未识别'}；模板：{memo.template}",
+        f"- 识别到的部分：{'、'.join(found) or '无'}" + (f"；缺少：{'、'.join(missing)}" if missing else ""),
+        f"- 审查方式：{esc(memo.llm.get('reason', '确定性审查'))}；reviewer {memo.tool_version}，schema {memo.schema_version}",
+        "",
+    ]
+    counts = {s: sum(1 for f in memo.findings if f.severity == s) for s in Severity}
+    out.append(f"**结论**：错误 {counts[Severity.error]} 项，警示 {counts[Severity.warning]} 项，提示 {counts[Severity.info]} 项。")
+    out.append("")
+
+    out.append("## 一、报告自述的工作概要（摘录）")
+    out += [f"- {esc(s)}" for s in memo.summary] or ["- （未能摘录）"]
+    out.append("")
+
+    out.append("## 二、关键数字")
+    if memo.key_figures:
+        out.append("| 表 | 项目 | 数值 | 单元格 | 行 |")
+        out.append("|---|---|---|---|---|")
+        for k in memo.key_figures:
+            out.append(f"| {k['table']} | {esc(k['item'])} | {_v(k['value'])} | `{k['path']}` | {k['line'] or ''} |")
+    else:
+        out.append("- 表格均不可读，无关键数字。")
+    out.append("")
+
+    out.append("## 三、发现的问题（按严重程度）")
+    if not memo.findings:
+        out.append("- 未发现问题。")
+    for sev in (Severity.error, Severity.warning, Severity.info):
+        items = [f for f in memo.findings if f.severity == sev]
+        if not items:
+            continue
+        out.append(f"### {_SEV[sev]}（{len(items)}）")
+        for f in items:
+            where = f"（第{'、'.join(map(str, f.lines))}行）" if f.lines else ""
+            out.append(f"- **{f.rule}** {esc(f.message)}{where}")
+            for q in f.quotes[:2]:
+                out.append(f"  > {esc(q)}")
+            if f.explains:
+                out.append(f"  - 关联：{esc('；'.join(f.explains))}")
+        out.append("")
+
+    out.append("## 四、正文与表格数字比对")
+    if memo.narrative_checks:
+        out.append("| 正文表述 | 行 | 正文数字 | 表格项目 | 表格数字 | 结论 |")
+        out.append("|---|---|---|---|---|---|")
+        for c in memo.narrative_checks:
+            verdict = c["verdict"]
+            if c["matches_instead"]:
+                verdict += f"（与“{c['matches_instead']}”相符）"
+            if c["scope_note"]:
+                verdict += f"（{c['scope_note']}）"
+            out.append(f"| {esc(c['quote'])} | {c['line']} | {_v(c['narrative'])} | {esc(c['metric_label'])} | {_v(c['table'])} | {esc(verdict)} |")
+    else:
+        out.append("- 正文中未找到可与表格比对的数字。")
+    out.append("")
+
+    s5 = memo.section5
+    out.append("## 五、问题与改进（第五部分）")
+    if not s5["present"]:
+        out.append("- 报告没有第五部分，无法评估。")
+    else:
+        out.append(f"- 写明存在的问题：{'是' if s5['has_problems'] else '否'}；写明改进措施：{'是' if s5['has_improvements'] else '否'}。")
+        spec = "较具体" if s5["specific"] else "以套话为主"
+        out.append(f"- 具体程度：{spec}。具体要素：{esc('、'.join(s5['concrete'])) or '无'}；套话：{esc('、'.join(s5['stock_phrases'])) or '无'}。")
+        for pair in s5["pairs"]:
+            p = s5["problems"][pair["problem"]]
+            i = pair["improvement"]
+            target = f"对应措施：{esc(s5['improvements'][i][:60])}" if i is not None else "未找到对应的改进措施"
+            out.append(f"  - 问题：{esc(p[:60])} → {target}")
+        unanswered = sum(1 for pair in s5["pairs"] if pair["improvement"] is None)
+        if s5["pairs"]:
+            out.append(f"- {len(s5['pairs'])} 个问题中 {len(s5['pairs']) - unanswered} 个有对应措施。")
+    out.append("")
+
+    s6 = memo.section6
+    out.append("## 六、信息处理费（第六部分）")
+    if not s6["present"]:
+        out.append("- 报告没有第六部分。")
+    elif s6["fee_statement"]:
+        out.append(f"- 收费说明：> {esc(s6['fee_statement'])}")
+        for key, name in (("notice_count", "收费通知件数"), ("notice_amount", "收费通知金额（元）"), ("collected", "实际收取（元）")):
+            if key in s6["fees"]:
+                f = s6["fees"][key]
+                out.append(f"  - {name}：{_v(f['value'])}（第{f['line']}行）")
+    else:
+        out.append(f"- 未见信息处理费说明。第六部分原文：> {esc(s6['text'][:80])}")
+    out.append("")
+
+    out.append("## 七、已核对的内容")
+    out += [f"- {esc(c)}" for c in memo.checked]
+    out.append("")
+    out.append("## 八、未能核对的内容")
+    out += [f"- {esc(c)}" for c in memo.not_checked] or ["- 无"]
+    out.append("")
+    out.append("## 九、建议向报告机关提出的问题")
+    out += [f"{i}. {esc(q)}" for i, q in enumerate(memo.questions, 1)] or ["- 无"]
+    out.append("")
+    return "\n".join(out)

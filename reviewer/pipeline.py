@@ -1,0 +1,57 @@
+"""The deterministic review of one file: ingest -> parse -> narrative figures -> checks.
+
+This is what ``reviewer check`` and ``reviewer memo`` run, and what the batch and eval layers call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewer.models import AnnualReport, Finding, NarrativeFigure
+
+
+@dataclass
+class Review:
+    """One reviewed report: the parsed report, the narrative figures found in it, and the rule findings."""
+
+    report: AnnualReport
+    figures: list[NarrativeFigure]
+    findings: list[Finding]
+
+
+def parse_file(path: str | Path) -> AnnualReport:
+    """Read and parse ``path``. Raises :class:`reviewer.errors.InputError` for unreadable input."""
+    from reviewer.ingest import load_document
+    from reviewer.parse import parse_document
+
+    return parse_document(load_document(path))
+
+
+def narrative_figures(report: AnnualReport) -> list[NarrativeFigure]:
+    """Figures stated in the narrative of ``report`` (deterministic extractor), with their section numbers."""
+    from reviewer.narrative import extract_figures
+
+    sections = sorted(report.sections, key=lambda s: s.line)
+
+    def section_of(line: int) -> int | None:
+        found = None
+        for s in sections:
+            if s.line <= line:
+                found = s.number
+        return found
+
+    return extract_figures([(ln.number, ln.original) for ln in report.lines], section_of)
+
+
+def review_report(report: AnnualReport) -> Review:
+    """Run the narrative extractor and every rule on a parsed report."""
+    from reviewer.checks import run_checks
+
+    figures = narrative_figures(report)
+    return Review(report=report, figures=figures, findings=run_checks(report, figures))
+
+
+def review_file(path: str | Path) -> Review:
+    """Parse and review one file (see :func:`parse_file` for the errors raised)."""
+    return review_report(parse_file(path))
