@@ -253,6 +253,9 @@ _CLAUSE_DELIMS = "，,；：。！？\n（）"
 _SEGMENT_DELIMS = _CLAUSE_DELIMS + "、"
 _SENTENCE_DELIMS = "。！？\n"
 
+#: Rules whose count is rejected when it closes a 、-list of bare items (the count covers the whole list).
+_LIST_SENSITIVE_RULES = ("normative", "rules", "licensing", "penalty", "coercion")
+
 _LITIGATION_SUM = "t4.litigation_direct.{c}+t4.litigation_after_review.{c}"
 _ORG_SUM = "+".join(
     f"t3.{{row}}.{c}" for c in ("commercial", "research", "public_interest", "legal_service", "other_org")
@@ -475,14 +478,16 @@ def _numbers(work: str) -> Iterator[_Number]:
         if isinstance(value, float) and value.is_integer() and unit not in MONEY_UNITS:
             value = int(value)
         approx = bool(m.group("pre") or m.group("post"))
-        found.append(_Number(m.start("pre") if m.group("pre") else m.start("num"), m.start("num"), m.end(), value, unit, approx))
+        start = m.start("pre") if m.group("pre") else m.start("num")
+        found.append(_Number(start, m.start("num"), m.end(), value, unit, approx))
     for m in _CN_NUM_RE.finditer(work):
         try:
             value = int(cn2an.cn2an(m.group("num"), "smart"))
         except (ValueError, KeyError, TypeError):
             continue
         approx = bool(m.group("pre") or m.group("post"))
-        found.append(_Number(m.start("pre") if m.group("pre") else m.start("num"), m.start("num"), m.end(), value, m.group("unit"), approx))
+        start = m.start("pre") if m.group("pre") else m.start("num")
+        found.append(_Number(start, m.start("num"), m.end(), value, m.group("unit"), approx))
     found.sort(key=lambda n: n.num_start)
     yield from found
 
@@ -517,7 +522,8 @@ def _rightmost(context: str, words: tuple[str, ...]) -> tuple[int, str] | None:
         i = context.rfind(w)
         if i < 0:
             continue
-        if best is None or i + len(w) > best[0] + len(best[1]) or (i + len(w) == best[0] + len(best[1]) and len(w) > len(best[1])):
+        # compare by end position, then by length (``办理完成`` beats ``办理``)
+        if best is None or (i + len(w), len(w)) > (best[0] + len(best[1]), len(best[1])):
             best = (i, w)
     return best
 
@@ -848,7 +854,7 @@ def extract_figures(
         post_used = False
         if best is not None:
             label_start, _, label_end, rid = best
-            if rid in ("normative", "rules", "licensing", "penalty", "coercion") and _is_list_tail(work, seg_start, label_start):
+            if rid in _LIST_SENSITIVE_RULES and _is_list_tail(work, seg_start, label_start):
                 metrics = []
             else:
                 metrics = _resolve(rid, num.unit, (label_start, label_end), ctx, post_rule=False)

@@ -1,0 +1,61 @@
+"""The memo on the seed report: the issue's acceptance points, and groundedness of its figures."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import FIXTURES, SEED, needs_shared
+from reviewer.memo import build_memo, render_markdown
+from reviewer.pipeline import review_file
+
+
+@needs_shared
+def test_seed_memo_acceptance_points() -> None:
+    memo = build_memo(review_file(SEED))
+    md = render_markdown(memo)
+    figures = {k["path"]: k["value"] for k in memo.key_figures}
+    # 18 received, 16 granted, 1 refused under other laws, 1 refused as process information
+    assert figures["t3.new_received.total"] == 18
+    assert figures["t3.granted.total"] == 16
+    assert figures["t3.denied_prohibited_by_law.total"] == 1
+    assert figures["t3.denied_process_info.total"] == 1
+    assert "| 表三 | 不予公开·其他法律行政法规禁止公开 | 1 |" in md
+    assert "| 表三 | 不予公开·属于四类过程性信息 | 1 |" in md
+    # table 3 identities confirmed
+    assert "每行总计 = 六类申请人之和（25 行全部成立）" in md and "一 + 二 = 三（七）+ 四（7 列全部成立）" in md
+    # numbering slips
+    for slip in ("“2、”应为“二、”", "“3、”应为“三、”", "“（5）”应为“（五）”"):
+        assert slip in md
+    # table 2 blank cells reported as blank, not zero
+    assert figures["t2.rules.issued"] is None and figures["t2.penalty.decisions"] == 627
+    assert "| 表二 | 规章·本年制发 | 空白 |" in md
+    # narrative 18 and "no reconsideration or litigation" checked against tables 3 and 4
+    checks = {(c["metric"], c["narrative"], c["verdict"]) for c in memo.narrative_checks}
+    assert ("t3.new_received.total", 18, "一致") in checks
+    assert ("t4.reconsideration.total", 0, "一致") in checks
+    assert ("t4.litigation_direct.total+t4.litigation_after_review.total", 0, "一致") in checks
+    assert [f.rule for f in memo.findings if f.severity.value == "error"] == []
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", text))
+
+
+def test_every_memo_number_is_in_the_report_or_computed() -> None:
+    """Groundedness: numbers in the memo's findings and comparisons occur in the report text, or are sums/
+    differences/counts computed by code (listed in the finding's figures)."""
+    path = FIXTURES / "defects_tab_2023.txt"
+    review = review_file(path)
+    memo = build_memo(review)
+    source = path.read_text(encoding="utf-8")
+    allowed = _numbers(source)
+    for f in memo.findings:
+        allowed |= _numbers(str(f.figures)) | {str(n) for n in f.lines}
+    allowed |= {str(i) for i in range(0, 30)}  # list numbering, counts of items, section numbers
+    for c in memo.narrative_checks:
+        allowed |= _numbers(str(c))
+    allowed |= {str(k["line"]) for k in memo.key_figures}  # source line numbers (provenance)
+    md = render_markdown(memo)
+    body = md.split("## 七、已核对的内容")[0]
+    ungrounded = sorted(_numbers(body) - allowed - {"2021", "1.0", "0.1.0"})
+    assert ungrounded == []
