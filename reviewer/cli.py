@@ -41,7 +41,7 @@ class CheckFormat(str, Enum):
 
 
 def _die(message: str) -> None:
-    typer.echo(f"reviewer: error: {message}", err=True)
+    typer.echo(f"reviewer: error: {message.splitlines()[0] if message else 'unknown error'}", err=True)
     raise typer.Exit(code=2)
 
 
@@ -99,9 +99,11 @@ def check(
         _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", None)
     else:
         lines = []
+        from reviewer.describe import describe
+
         for f in review.findings:
-            where = f" [{f.where}]" if f.where else ""
-            at = f" (line {', '.join(map(str, f.lines))})" if f.lines else ""
+            where = f" [{describe(f.where)}]" if f.where and not f.where.startswith("line ") else ""
+            at = f" (第{'、'.join(map(str, f.lines))}行)" if f.lines else ""
             lines.append(f"{f.severity.value:7s} {f.rule:22s} {f.message}{where}{at}")
         counts = {s: sum(1 for f in review.findings if f.severity.value == s) for s in ("error", "warning", "info")}
         lines.append(f"{file}: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
@@ -159,19 +161,32 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def main() -> None:
-    """Console-script entry point: run the app; unexpected errors become one line and exit code 2."""
+    """Console-script entry point: run the app; usage errors and unexpected errors become one line, exit code 2."""
+    try:  # typer >= 0.16 vendors click as typer._click
+        from typer._click import exceptions as click_exceptions
+    except ImportError:  # pragma: no cover - older typer with a separate click
+        from click import exceptions as click_exceptions
+
     try:
-        app(standalone_mode=True)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except click_exceptions.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stderr.write(exc.format_message().rstrip() + "\n")
+            sys.exit(2)
+        hint = f" (see 'reviewer {exc.ctx.info_name} --help')" if exc.ctx is not None and exc.ctx.info_name != "reviewer" else " (see 'reviewer --help')"
+        sys.stderr.write(f"reviewer: error: {exc.format_message()}{hint}\n")
+        sys.exit(2)
+    except (click_exceptions.Abort if hasattr(click_exceptions, "Abort") else typer.Abort, KeyboardInterrupt):
         sys.stderr.write("reviewer: interrupted\n")
         sys.exit(130)
+    except SystemExit:
+        raise
     except Exception as exc:  # noqa: BLE001 - the user gets one line; REVIEWER_DEBUG=1 shows the traceback
         if os.environ.get("REVIEWER_DEBUG"):
             raise
         sys.stderr.write(f"reviewer: internal error: {type(exc).__name__}: {exc}\n")
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

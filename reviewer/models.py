@@ -27,11 +27,17 @@ class Severity(str, Enum):
 
 
 class Line(BaseModel):
-    """One source line: 1-based number in the original file, the original text and its normalised form."""
+    """One source line: 1-based number in the original file, the original text and its normalised form.
+
+    For structured inputs the line is a rendered line: ``number`` is the source line of the HTML element, the
+    DOCX paragraph/table-row index, or the running line of a PDF; ``page`` is the 1-based PDF page (else None).
+    Table rows of structured inputs are rendered as Markdown pipe rows (``| label | 1 | 0 |``).
+    """
 
     number: int
     original: str
     text: str
+    page: int | None = None
 
 
 class Document(BaseModel):
@@ -225,6 +231,7 @@ class AnnualReport(BaseModel):
     t2: Table
     t3: Table
     t4: Table
+    is_report: bool = True
     lines: list[Line] = Field(default_factory=list, exclude=True)
 
     def section(self, number: int) -> Section | None:
@@ -269,3 +276,4 @@ class Memo(BaseModel):
     questions: list[str]
     checked: list[str]
     llm: dict[str, Any] = Field(default_factory=dict)
+    is_report: bool = True

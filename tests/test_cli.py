@@ -61,7 +61,7 @@ def test_parse_json_has_gold_shape() -> None:
 
 @pytest.mark.parametrize(
     ("content", "needle"),
-    [(b"", "the file is empty"), (bytes(range(256)) * 10, "binary file"), (b"%PDF-1.4\n", "PDF input is not supported yet")],
+    [(b"", "the file is empty"), (bytes(range(256)) * 10, "binary file"), (b"%PDF-1.4\n", "PDF")],
 )
 def test_bad_files_exit_2_with_one_line(tmp_path, content: bytes, needle: str) -> None:
     f = tmp_path / "bad.txt"
@@ -88,9 +88,17 @@ def test_not_a_report_is_reviewed_without_traceback() -> None:
 
 @needs_shared
 @pytest.mark.parametrize("name", ["2023_huaian-hongzequ.pdf", "2023_shuyang-fgj.html"])
-def test_unsupported_corpus_formats_exit_2(name: str) -> None:
-    p = run("memo", str(REAL / name))
-    assert p.returncode == 2 and "Traceback" not in p.stderr and p.stderr.count("\n") == 1
+def test_pdf_and_html_reports_are_reviewed(name: str) -> None:
+    p = run("check", str(REAL / name), "--format", "json", "--fail-on", "never")
+    assert p.returncode == 0, p.stderr
+    rules = {f["rule"] for f in json.loads(p.stdout)}
+    assert ("T4-SUM" in rules) == name.startswith("2023_huaian")
+
+
+def test_usage_errors_are_one_line() -> None:
+    p = run("check")
+    assert p.returncode == 2
+    assert p.stderr == "reviewer: error: Missing argument 'file'. (see 'reviewer check --help')\n"
 
 
 def test_help_imports_no_heavy_modules() -> None:

@@ -52,8 +52,8 @@ def test_encoded_fixture_copies_decode_identically() -> None:
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
         (bytes(range(256)) * 20, "binary file, not a text report"),
-        (b"%PDF-1.7\n%\xe2\xe3", "PDF input is not supported yet"),
-        (b"PK\x03\x04\x14\x00", "DOCX/ZIP input is not supported yet"),
+        (b"%PDF-1.7\n%\xe2\xe3", "PDF"),
+        (b"PK\x03\x04\x14\x00", "damaged ZIP/DOCX container"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "convert it to .docx"),
     ],
 )

@@ -141,7 +141,7 @@ def test_short_negative_form():
 
 
 def test_not_corrected_is_not_a_zero_total():
-    figs = run("本年被申请行政复议1件，该件未被复议机关纠错。")
+    figs = run("本年因政府信息公开被申请行政复议1件，该件未被复议机关纠错。")
     assert triples(figs) == {("t4.reconsideration.total", 1, 1), ("t4.reconsideration.corrected", 0, 1)}
 
 
@@ -268,7 +268,7 @@ def test_carried_forward_after_another_clause():
 
 
 def test_t4_results_follow_the_case_type():
-    figs = run("被申请行政复议3件，其中结果维持2件，尚未审结1件；被提起行政诉讼1件，结果纠正1件。")
+    figs = run("因政府信息公开被申请行政复议3件，其中结果维持2件，尚未审结1件；被提起行政诉讼1件，结果纠正1件。")
     assert triples(figs) == {
         ("t4.reconsideration.total", 3, 1),
         ("t4.reconsideration.upheld", 2, 1),
@@ -278,8 +278,17 @@ def test_t4_results_follow_the_case_type():
     }
 
 
+def test_t4_counts_need_disclosure_context():
+    # a reconsideration body's own caseload is not a table-4 figure ...
+    assert run("全年受理行政复议案件120件，审结115件。") == []
+    # ... but under the section-4 heading the context is given
+    figs = run("四、政府信息公开行政复议、行政诉讼情况\n本年度行政复议1件，行政诉讼0件。")
+    assert triples(figs) == {("t4.reconsideration.total", 1, 2), (LITIGATION_TOTAL, 0, 2)}
+    assert {f.section for f in figs} == {4}
+
+
 def test_t4_related_cases_cover_both_types():
-    figs = run("依法做好行政复议、行政诉讼案件应诉工作，全市共办理相关案件9件。")
+    figs = run("依法做好政府信息公开行政复议、行政诉讼案件应诉工作，全市共办理相关案件9件。")
     assert triples(figs) == {("t4.reconsideration.total+" + LITIGATION_TOTAL, 9, 1)}
 
 

@@ -20,7 +20,7 @@ def run_checks(report: AnnualReport, figures: list[NarrativeFigure] | None = Non
     """
     ctx = Context(report=report, figures=list(figures or []))
     findings: list[Finding] = []
-    if not report.sections and not (report.t2.ok or report.t3.ok or report.t4.ok):
+    if not report.is_report:
         # not an annual report at all: say so once instead of listing every missing part
         only = {"STR-SECTIONS-PRESENT"} if only is None else only & {"STR-SECTIONS-PRESENT"}
     for rule_id, rule in RULES.items():

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer.checks.registry import Context, finding, rule
+from reviewer.describe import describe, describe_identity
 from reviewer.models import Finding
 from reviewer.template import T3_APPLICANT_KEYS, T3_COLUMN_KEYS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS
 
@@ -112,7 +113,9 @@ def root_causes(ctx: Context, failures: list[Failure]) -> list[tuple[tuple[str, 
 
 
 def _label(row: str, ctx: Context) -> str:
-    return ctx.report.t3.row_labels.get(row) or row
+    from reviewer.describe import row_label
+
+    return row_label("t3", row)
 
 
 def _glued_note(ctx: Context, row: str) -> str:
@@ -120,9 +123,9 @@ def _glued_note(ctx: Context, row: str) -> str:
     cells = t3.rows.get(row, {})
     if any(c.inferred for c in cells.values()):
         amb = [a for a in t3.ambiguities if a.row == row]
-        if amb:
+        if amb and any(_row_sum_holds(a) for a in amb[0].alternatives):
             alts = "；".join("/".join(a) for a in amb[0].alternatives[:3])
-            return f"（该行数字连写“{amb[0].printed}”，另有拆分：{alts}）"
+            return f"（该行数字连写为“{amb[0].printed}”，另可拆为：{alts}）"
         return "（该行数字连写，没有任何拆分能使六列之和等于总计，故按报告原样判为错误）"
     return ""
 
@@ -132,6 +135,13 @@ def _t3_findings(ctx: Context) -> list[Finding]:
     if cached is None:
         cached = ctx.cache["t3_findings"] = _compute_t3_findings(ctx)
     return cached
+
+
+def _row_sum_holds(cells: list) -> bool:
+    from reviewer.parse.split import to_number
+
+    nums = [to_number(str(c)) or 0 for c in cells]
+    return len(nums) == 7 and sum(nums[:6]) == nums[6]
 
 
 def _compute_t3_findings(ctx: Context) -> list[Finding]:
@@ -145,10 +155,10 @@ def _compute_t3_findings(ctx: Context) -> list[Finding]:
     for (row, col), value, fs in roots:
         cell = t3.rows[row][col]
         first = min(fs, key=lambda f: ["ROW", "RES", "BAL"].index(f.kind))
-        names = "、".join(sorted({f.rule for f in fs}))
+        names = "、".join(describe_identity(f"{f.rule}:{f.key}") for f in sorted(fs, key=lambda f: ["ROW", "RES", "BAL"].index(f.kind)))
         msg = (
             f"表三“{_label(row, ctx)}”行“{COL_NAME[col]}”列{'空白' if cell.kind == 'blank' else '印为 ' + _fmt(cell.num())}，按勾稽关系应为 {_fmt(value)}；"
-            f"这一处错误同时导致 {len(fs)} 项勾稽关系不平（{names}）。{_glued_note(ctx, row)}"
+            f"这一处错误使 {len(fs)} 项勾稽关系不成立：{names}。{_glued_note(ctx, row)}"
         )
         root = finding(first.rule, msg, where=f"t3.{row}.{col}", figures={"printed": cell.gold(), "implied": value,
                        "identities": [f"{f.rule}:{f.key}" for f in fs]}, lines=[cell.line, t3.row_lines.get(row)])
@@ -174,6 +184,13 @@ def _compute_t3_findings(ctx: Context) -> list[Finding]:
     return out
 
 
+def _cause_text(cause: str) -> str:
+    if "T3-BALANCE-TOTALCOL" in cause:
+        return "申请人各列的不平"
+    rule, _, path = cause.partition(":")
+    return describe(path) if path.startswith("t3.") else describe_identity(cause)
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
@@ -181,7 +198,7 @@ def _fmt(x: float) -> str:
 def _failure_finding(ctx: Context, f: Failure, severity: str | None = None, cause: str = "") -> Finding:
     t3 = ctx.report.t3
     lines = [t3.rows[r][c].line for r, c, _ in f.cells if r in t3.rows]
-    suffix = f"（由 {cause} 导致）" if cause else ""
+    suffix = f"（由{_cause_text(cause)}导致，见该项）" if cause else ""
     if f.kind == "ROW":
         msg = (f"表三“{_label(f.key, ctx)}”行：六类申请人之和为 {_fmt(f.left)}，总计列印为 {_fmt(f.right)}。"
                f"{_glued_note(ctx, f.key)}{suffix}")

@@ -28,14 +28,14 @@ def _tables(ctx: Context) -> list[Table]:
 def cell_blank(ctx: Context) -> Iterator[Finding]:
     """Empty cells where a number is required (reviewers expect an explicit 0); one finding per table."""
     for t in _tables(ctx):
-        if t.name == "t3" and any(n.startswith("row ") for n in t.notes):
-            pass
         blanks = [(row, col, cell) for row, col, cell in _cells(t) if cell.kind == "blank"]
         if not blanks:
             continue
         total = sum(1 for _ in _cells(t))
         paths = [f"{t.name}.{row}.{col}" for row, col, _ in blanks]
-        yield finding("CELL-BLANK", f"{TABLE_NAME[t.name]}有 {len(blanks)}/{total} 个单元格空白（应填 0）：" + "、".join(paths[:8])
+        from reviewer.describe import describe
+
+        yield finding("CELL-BLANK", f"{TABLE_NAME[t.name]}有 {len(blanks)}/{total} 个单元格空白（应填 0）：" + "、".join(describe(p) for p in paths[:6])
                       + ("等" if len(paths) > 8 else "") + "。", where=t.name, figures={"blank_cells": len(blanks), "cells": total, "paths": paths},
                       lines=[c.line for _, _, c in blanks[:5]])
 
@@ -49,8 +49,16 @@ def cell_nonnum(ctx: Context) -> Iterator[Finding]:
                 continue
             if t.name == "t2" and row == "rules" and cell.raw in ("/", "／"):
                 continue
-            yield finding("CELL-NONNUM", f"{TABLE_NAME[t.name]}单元格 {row}.{col} 填写“{cell.raw}”而非数字。", where=f"{t.name}.{row}.{col}",
+            from reviewer.describe import describe
+
+            yield finding("CELL-NONNUM", f"{describe(f'{t.name}.{row}.{col}')}填写“{cell.raw}”而非数字。", where=f"{t.name}.{row}.{col}",
                           figures={"printed": cell.raw}, lines=[cell.line])
+
+
+def _describe(table: str, row: str, col: str) -> str:
+    from reviewer.describe import describe
+
+    return describe(f"{table}.{row}.{col}")
 
 
 def _signed_ok(table: str, col: str) -> bool:
@@ -63,7 +71,7 @@ def cell_neg(ctx: Context) -> Iterator[Finding]:
     for t in _tables(ctx):
         for row, col, cell in _cells(t):
             if cell.kind == "number" and cell.num() < 0 and not _signed_ok(t.name, col):
-                yield finding("CELL-NEG", f"{TABLE_NAME[t.name]}单元格 {row}.{col} 为负数 {cell.value}。", where=f"{t.name}.{row}.{col}",
+                yield finding("CELL-NEG", f"{_describe(t.name, row, col)}为负数 {cell.value}。", where=f"{t.name}.{row}.{col}",
                               figures={"value": cell.value}, lines=[cell.line])
 
 
@@ -78,7 +86,7 @@ def cell_nonint(ctx: Context) -> Iterator[Finding]:
     for t in _tables(ctx):
         for row, col, cell in _cells(t):
             if cell.kind == "number" and isinstance(cell.value, float) and not cell.value.is_integer() and col not in decimals:
-                yield finding("CELL-NONINT", f"{TABLE_NAME[t.name]}单元格 {row}.{col} 为非整数 {cell.value}。", where=f"{t.name}.{row}.{col}",
+                yield finding("CELL-NONINT", f"{_describe(t.name, row, col)}为非整数 {cell.value}。", where=f"{t.name}.{row}.{col}",
                               figures={"value": cell.value}, lines=[cell.line])
 
 
@@ -109,6 +117,8 @@ def cell_normalise(ctx: Context) -> Iterator[Finding]:
     for t in _tables(ctx):
         for amb in t.ambiguities:
             alts = "；".join("/".join(map(str, a)) for a in amb.alternatives[:3])
-            yield finding("CELL-NORMALISE", f"{TABLE_NAME[t.name]}“{amb.row}”行印为“{amb.printed}”，可有多种拆分；采用 {'/'.join(map(str, amb.chosen))}"
+            from reviewer.describe import row_label
+
+            yield finding("CELL-NORMALISE", f"{TABLE_NAME[t.name]}“{row_label(t.name, amb.row)}”行印为“{amb.printed}”，可有多种拆分；采用 {'/'.join(map(str, amb.chosen))}"
                           + (f"，其他可能：{alts}" if alts else "") + f"（{amb.reason}）。", where=f"{t.name}.{amb.row}",
                           figures={"printed": amb.printed, "chosen": amb.chosen, "alternatives": amb.alternatives[:5]}, lines=[amb.line])

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer.checks.registry import Context, finding, rule
+from reviewer.describe import row_label
 from reviewer.models import Finding, NarrativeFigure
 from reviewer.template import T3_APPLICANT_KEYS
 
@@ -34,15 +35,18 @@ _T3_ALTERNATIVES = (
 
 
 def metric_label(metric: str) -> str:
-    """Chinese name of a gold-syntax metric, e.g. ``t3.new_received.total`` -> ``表三 本年新收（总计）``."""
+    """Chinese name of a gold-syntax metric, e.g. ``t3.new_received.total`` -> ``表三 本年新收``."""
+    from reviewer.describe import column_label
+
     parts = []
     for part in metric.split("+"):
         bits = part.split(".")
         if len(bits) == 3:
             table, row, col = bits
-            name = _METRIC_NAME.get(row, row)
+            name = _METRIC_NAME.get(row) or row_label(table, row)
             table_name = _TABLE_NAME.get(table, table)
-            parts.append(f"{table_name} {name}" + ("" if col == "total" else f"·{col}"))
+            suffix = "" if col == "total" and table != "t2" else f"·{column_label(table, col)}"
+            parts.append(f"{table_name} {name}{suffix}")
         else:
             parts.append(part)
     return " + ".join(parts)
@@ -95,7 +99,7 @@ def compare_figures(ctx: Context) -> list[Comparison]:
 def _narr_finding(rule_id: str, c: Comparison, default_severity: str) -> Finding:
     f = c.figure
     value = c.table_value
-    msg = f"正文“{f.quote}”（第{f.line}行）称 {f.value:g}，{metric_label(f.metric)} 为 {value:g}。"
+    msg = f"正文“{f.quote}”称 {f.value:g}，{metric_label(f.metric)} 为 {value:g}。"
     severity = default_severity
     if c.explained_by:
         msg += f"正文数字与“{c.explained_by}”相符，口径不同（如把上年结转计入本年收到）。"

@@ -146,3 +146,33 @@ def t4_after_review(ctx: Context) -> Iterator[Finding]:
     if after and recon == 0:
         yield finding("PL-T4-AFTER-REVIEW", f"复议后起诉 {after} 件，而本年行政复议总计为 0，请说明是否为上年复议案件。",
                       where="t4.litigation_after_review.total", figures={"after_review": after, "reconsideration": recon})
+
+
+_ENFORCEMENT_BODIES = ("市场监督管理局", "生态环境局", "交通运输局", "城市管理", "综合行政执法", "应急管理局", "自然资源", "公安局", "卫生健康委", "卫生健康局", "农业农村局", "税务局")
+
+
+@rule("PL-T2-ACTIVITY", "info", "执法机关许可处罚均为零", "rulebook C.4 [K]")
+def t2_activity(ctx: Context) -> Iterator[Finding]:
+    """A licensing/penalty/enforcement body (named by its office) reporting 0 permits and 0 penalties."""
+    r = ctx.report
+    if not r.t2.ok or not any(k in r.office for k in _ENFORCEMENT_BODIES):
+        return
+    lic = r.t2.cell("licensing", "decisions")
+    pen = r.t2.cell("penalty", "decisions")
+    if lic is not None and pen is not None and lic.kind == pen.kind == "number" and lic.num() == 0 and pen.num() == 0:
+        yield finding("PL-T2-ACTIVITY", f"{r.office}为执法机关，表二行政许可与行政处罚决定均为 0，请核实。", where="t2",
+                      figures={"licensing": 0, "penalty": 0}, lines=[lic.line, pen.line])
+
+
+@rule("PL-LITIGATION-COUNTING", "info", "复议机关诉讼计数口径", "rulebook C.4; 国办公开办函〔2016〕201号 [V]")
+def litigation_counting(ctx: Context) -> Iterator[Finding]:
+    """An organ that mostly acts as a reconsideration body (人民政府, 司法局) reporting many lawsuits: check that
+    co-defendant cases were not counted (they count only for the original acting organ)."""
+    r = ctx.report
+    if not r.t4.ok or not (r.office_level == "government" or "司法局" in r.office):
+        return
+    lit = (ctx.t4("litigation_direct") or 0) + (ctx.t4("litigation_after_review") or 0)
+    after = ctx.t4("litigation_after_review") or 0
+    if lit >= 10 and after > lit / 2:
+        yield finding("PL-LITIGATION-COUNTING", f"复议后起诉 {after:g} 件占行政诉讼 {lit:g} 件的一半以上，请确认未将作为复议机关的共同被告案件计入。",
+                      where="t4.litigation_after_review.total", figures={"after_review": after, "litigation": lit})

@@ -1,7 +1,8 @@
 """Ingest: bytes on disk -> :class:`reviewer.models.Document` (normalised lines with original line numbers).
 
 The format is recognised by content (magic bytes), not by file extension. Text and Markdown are read here;
-PDF, DOCX and HTML are recognised and rejected with a clear reason until their readers land.
+PDF (text layer, pdfplumber), DOCX (python-docx) and HTML (lxml) are read by their own modules, imported only
+when such a file arrives; their tables become pipe rows that the parser reads as grids.
 """
 
 from __future__ import annotations
@@ -34,10 +35,7 @@ def sniff_format(data: bytes) -> str:
 
 
 _UNSUPPORTED = {
-    "pdf": "PDF input is not supported yet; give the extracted text (e.g. pdftotext output) instead",
-    "zip": "DOCX/ZIP input is not supported yet; save the report as plain text",
-    "ole": "old binary Word/Excel file (.doc/.xls); convert it to .docx or plain text first",
-    "html": "HTML input is not supported yet; save the page as plain text",
+    "ole": "old binary Word/Excel file (.doc/.xls); convert it to .docx first",
 }
 
 
@@ -70,6 +68,18 @@ def document_from_bytes(data: bytes, name: str) -> Document:
     fmt = sniff_format(data)
     if fmt in _UNSUPPORTED:
         raise InputError(name, _UNSUPPORTED[fmt])
+    if fmt == "html":
+        from reviewer.ingest.html import read_html
+
+        return read_html(data, name)
+    if fmt == "pdf":
+        from reviewer.ingest.pdf import read_pdf
+
+        return read_pdf(data, name)
+    if fmt == "zip":
+        from reviewer.ingest.docx import read_docx
+
+        return read_docx(data, name)
     text, encoding = decode_bytes(data, name)
     originals = split_lines(text)
     lines = [Line(number=i + 1, original=o, text=normalise(o)) for i, o in enumerate(originals)]

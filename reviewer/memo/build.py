@@ -13,6 +13,7 @@ from reviewer import __version__
 from reviewer.checks import Context
 from reviewer.checks.arithmetic import t3_failures
 from reviewer.checks.crosssection import compare_figures, fee_figures, metric_label
+from reviewer.describe import describe
 from reviewer.models import Memo, Severity
 from reviewer.narrative.section5 import fee_statement, review_section5
 from reviewer.pipeline import Review
@@ -38,6 +39,11 @@ def _fmt(value: Any) -> str:
 def _key_figures(review: Review) -> list[dict[str, Any]]:
     r = review.report
     out: list[dict[str, Any]] = []
+    if r.t2.ok:
+        for row, cols in r.t2.rows.items():
+            for col, cell in cols.items():
+                out.append({"table": "表二", "item": f"{_T2_NAME.get(row, row)}·{_T2_COL.get(col, col)}", "value": cell.gold(),
+                            "path": f"t2.{row}.{col}", "line": cell.line})
     if r.t3.ok:
         for row in ("new_received", "carried_over", "total_processed", "carried_forward"):
             cell = r.t3.cell(row, "total")
@@ -56,11 +62,6 @@ def _key_figures(review: Review) -> list[dict[str, Any]]:
         for block, name in T4_BLOCKS:
             cell = r.t4.cell(block, "total")
             out.append({"table": "表四", "item": f"{name}总计", "value": cell.gold(), "path": f"t4.{block}.total", "line": cell.line})
-    if r.t2.ok:
-        for row, cols in r.t2.rows.items():
-            for col, cell in cols.items():
-                out.append({"table": "表二", "item": f"{_T2_NAME.get(row, row)}·{_T2_COL.get(col, col)}", "value": cell.gold(),
-                            "path": f"t2.{row}.{col}", "line": cell.line})
     return out
 
 
@@ -74,8 +75,8 @@ def _summary(review: Review) -> list[str]:
         parts = re.split(r"\n|(?=[(（][一二三四五六七八九十][)）])", text)
         for part in parts:
             part = part.strip()
-            if len(part) < 12:
-                continue
+            if len(part) < 20 or "。" not in part and "，" not in part and "," not in part:
+                continue  # a bare sub-heading
             sentence = re.split(r"(?<=。)", part)[0]
             if len(sentence) > 120:
                 sentence = sentence[:118] + "…"
@@ -136,7 +137,8 @@ def _checked(review: Review) -> tuple[list[str], list[str]]:
     for t in (r.t2, r.t3, r.t4):
         for amb in t.ambiguities:
             if amb.alternatives:
-                not_checked.append(f"{t.name} “{amb.row}” 行印为“{amb.printed}”（数字连写），拆分不唯一：采用 {'/'.join(map(str, amb.chosen))}，"
+                where = describe(f"{t.name}.{amb.row}") if amb.row != "all" else describe(t.name)
+                not_checked.append(f"{where}印为“{amb.printed}”（数字连写），拆分不唯一：采用 {'/'.join(map(str, amb.chosen))}，"
                                    f"另可读作 {'；'.join('/'.join(map(str, a)) for a in amb.alternatives[:2])}，请以原件核对。")
     not_checked.append("跨年度核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同）需要上一年度报告，本次未做。")
     return checked, not_checked
@@ -169,7 +171,7 @@ def _narrative_checks(review: Review) -> list[dict[str, Any]]:
 
 def _section5(review: Review) -> dict[str, Any]:
     sec = review.report.section(5)
-    rev = review_section5(sec.text if sec else None)
+    rev = review_section5((sec.original_text or sec.text) if sec else None)
     return {
         "present": rev.present,
         "line": sec.line if sec else None,
@@ -181,6 +183,7 @@ def _section5(review: Review) -> dict[str, Any]:
         "stock_phrases": rev.stock_phrases,
         "concrete": rev.concrete,
         "specific": rev.specific,
+        "specificity": "具体" if rev.concrete else ("以套话为主" if len(rev.stock_phrases) >= 2 else "未见具体要素（无数字、事项名称或时限）"),
     }
 
 
@@ -191,9 +194,9 @@ def _section6(review: Review) -> dict[str, Any]:
     return {
         "present": sec is not None,
         "line": sec.line if sec else None,
-        "fee_statement": fee_statement(sec.text) if sec else "",
+        "fee_statement": fee_statement(sec.original_text or sec.text) if sec else "",
         "fees": {k: {"value": f.value, "quote": f.quote, "line": f.line} for k, f in fees.items()},
-        "text": re.sub(r"\s+", "", sec.text)[:200] if sec else "",
+        "text": re.sub(r"\s+", "", sec.original_text or sec.text)[:200] if sec else "",
     }
 
 
@@ -232,10 +235,12 @@ def _questions(review: Review) -> list[str]:
         if f.where not in wheres[f.rule]:
             wheres[f.rule].append(f.where)
     for rule_id, places in wheres.items():
-        out.append(_QUESTION[rule_id].format(where="、".join(places)))
-    for amb in (a for t in (review.report.t2, review.report.t3, review.report.t4) for a in t.ambiguities if a.alternatives):
-        out.append(f"表格“{amb.row}”行数字连写为“{amb.printed}”，请提供分列数据以便核对。")
-        break
+        out.append(_QUESTION[rule_id].format(where="、".join(describe(p) for p in places)))
+    for name, t in (("t2", review.report.t2), ("t3", review.report.t3), ("t4", review.report.t4)):
+        for amb in t.ambiguities:
+            if amb.alternatives:
+                out.append(f"{describe(name + '.' + amb.row) if amb.row != 'all' else describe(name)}数字连写为“{amb.printed}”，请提供分列数据以便核对。")
+                break
     return out
 
 
@@ -259,7 +264,8 @@ def build_memo(review: Review, llm: dict[str, Any] | None = None) -> Memo:
         not_checked=not_checked,
         questions=_questions(review),
         checked=checked,
-        llm=llm or {"used": False, "reason": "未配置大模型端点：使用内置确定性审查"},
+        llm=llm or {"used": False, "reason": "确定性审查（内置规则，未使用大模型）"},
+        is_report=r.is_report,
     )
 
 

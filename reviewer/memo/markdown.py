@@ -22,6 +22,10 @@ def esc(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _v(value: object) -> str:
     if value is None:
         return "空白"
@@ -36,6 +40,12 @@ _SEV = {Severity.error: "错误", Severity.warning: "警示", Severity.info: "�
 def render_markdown(memo: Memo) -> str:
     """The memo as a Markdown document (str, ends with a newline)."""
     out: list[str] = []
+    if not memo.is_report:
+        out += ["# 政府信息公开工作年度报告审查意见", "", "- 文件：`" + memo.file.replace("`", "'") + "`", "", "## 结论", "",
+                "该文件不是政府信息公开工作年度报告（未识别到报告标题和统计表，章节标题不足三个），未做审查。", ""]
+        out += [f"- **{f.rule}** {esc(f.message)}" for f in memo.findings]
+        out.append("")
+        return "\n".join(out)
     title_office = memo.office or "（未识别机关名称）"
     out.append(f"# 政府信息公开工作年度报告审查意见：{esc(title_office)} {memo.year or ''}年度")
     out.append("")
@@ -45,7 +55,7 @@ def render_markdown(memo: Memo) -> str:
         "- 文件：`" + memo.file.replace("`", "'") + "`",
         f"- 机关：{esc(memo.office) or '未识别'}；统计年度：{memo.year or '未识别'}；模板：{memo.template}",
         f"- 识别到的部分：{'、'.join(found) or '无'}" + (f"；缺少：{'、'.join(missing)}" if missing else ""),
-        f"- 审查方式：{esc(memo.llm.get('reason', '确定性审查'))}；reviewer {memo.tool_version}，schema {memo.schema_version}",
+        f"- 审查方式：{esc(memo.llm.get('reason', '确定性审查'))}；reviewer {memo.tool_version}，memo schema {memo.schema_version}",
         "",
     ]
     counts = {s: sum(1 for f in memo.findings if f.severity == s) for s in Severity}
@@ -69,6 +79,7 @@ def render_markdown(memo: Memo) -> str:
     out.append("## 三、发现的问题（按严重程度）")
     if not memo.findings:
         out.append("- 未发现问题。")
+        out.append("")
     for sev in (Severity.error, Severity.warning, Severity.info):
         items = [f for f in memo.findings if f.severity == sev]
         if not items:
@@ -79,8 +90,10 @@ def render_markdown(memo: Memo) -> str:
             out.append(f"- **{f.rule}** {esc(f.message)}{where}")
             for q in f.quotes[:2]:
                 out.append(f"  > {esc(q)}")
-            if f.explains:
-                out.append(f"  - 关联：{esc('；'.join(f.explains))}")
+            if f.explains and f.severity != Severity.info:
+                from reviewer.describe import describe_identity
+
+                out.append(f"  - 同一根因导致：{esc('；'.join(describe_identity(x) for x in f.explains))}")
         out.append("")
 
     out.append("## 四、正文与表格数字比对")
@@ -104,13 +117,13 @@ def render_markdown(memo: Memo) -> str:
         out.append("- 报告没有第五部分，无法评估。")
     else:
         out.append(f"- 写明存在的问题：{'是' if s5['has_problems'] else '否'}；写明改进措施：{'是' if s5['has_improvements'] else '否'}。")
-        spec = "较具体" if s5["specific"] else "以套话为主"
-        out.append(f"- 具体程度：{spec}。具体要素：{esc('、'.join(s5['concrete'])) or '无'}；套话：{esc('、'.join(s5['stock_phrases'])) or '无'}。")
+        out.append(f"- 具体程度：{s5['specificity']}。具体要素：{esc('、'.join(s5['concrete'])) or '无'}；套话：{esc('、'.join(s5['stock_phrases'])) or '无'}。")
         for pair in s5["pairs"]:
             p = s5["problems"][pair["problem"]]
             i = pair["improvement"]
-            target = f"对应措施：{esc(s5['improvements'][i][:60])}" if i is not None else "未找到对应的改进措施"
-            out.append(f"  - 问题：{esc(p[:60])} → {target}")
+            how = "（按序号对应）" if pair["overlap"] == -1.0 else ""
+            target = f"对应措施{how}：{esc(_clip(s5['improvements'][i]))}" if i is not None else "未找到对应的改进措施"
+            out.append(f"  - 问题：{esc(_clip(p))} → {target}")
         unanswered = sum(1 for pair in s5["pairs"] if pair["improvement"] is None)
         if s5["pairs"]:
             out.append(f"- {len(s5['pairs'])} 个问题中 {len(s5['pairs']) - unanswered} 个有对应措施。")
@@ -121,13 +134,13 @@ def render_markdown(memo: Memo) -> str:
     if not s6["present"]:
         out.append("- 报告没有第六部分。")
     elif s6["fee_statement"]:
-        out.append(f"- 收费说明：> {esc(s6['fee_statement'])}")
+        out.append(f"- 收费说明：“{esc(s6['fee_statement'])}”")
         for key, name in (("notice_count", "收费通知件数"), ("notice_amount", "收费通知金额（元）"), ("collected", "实际收取（元）")):
             if key in s6["fees"]:
                 f = s6["fees"][key]
                 out.append(f"  - {name}：{_v(f['value'])}（第{f['line']}行）")
     else:
-        out.append(f"- 未见信息处理费说明。第六部分原文：> {esc(s6['text'][:80])}")
+        out.append(f"- 未见信息处理费说明。第六部分原文：“{esc(s6['text'][:80])}”")
     out.append("")
 
     out.append("## 七、已核对的内容")

@@ -231,15 +231,16 @@ ORGAN_MARKERS: tuple[str, ...] = (
 #: Zero statements: (rule id, regex). Evaluated on each clause-bounded stretch of masked text.
 ZERO_RULES: tuple[tuple[str, str], ...] = (
     ("fee_all_zero", r"收费通知[^。；\n]{0,20}?(?:件数|数量)(?P<rest>[^。；\n]{0,40}?)(?:均|都|皆)为\s*(?:0|零)"),
-    ("fee_notice_none", r"(?:未|没有|无)(?:发出|开具|出具|发送)[^，。；\n]{0,6}?收费通知"),
+    ("fee_notice_none", r"(?:未|没有|无)(?:发出|开具|出具|发送)[^，。；\n]{0,6}?收费通知(?:书)?"
+                        r"(?P<collect>(?:和|及|、|或|，?也?未)(?:实际)?收取)?"),
     ("t4_corrected_none", r"(?:未|没有|无)(?:发生|出现|存在)?[^，。；\n]{0,20}?(?:被)?(?:行政)?复议(?:机关)?(?:纠错|纠正|撤销)"
                           r"(?P<lit>[^，。；\n]{0,3}?(?:或|和|、|及|与)(?:行政)?诉讼败诉)?"),
     ("t4_corrected_none", r"(?:行政)?复议[^，。；\n]{0,12}?未被[^，。；\n]{0,12}?(?:纠错|纠正|撤销)"),
     ("t4_lost_none", r"(?:未|没有|无)(?:发生|出现)?[^，。；\n复]{0,20}?(?:行政)?诉讼败诉"),
-    ("t4_none", r"(?:(?:未|没有|并未|未曾)(?P<verb>发生|产生|出现|涉及|有|收到|接到|发现|被)|无|未有|尚无)(?P<gap>[^，。；\n]{0,25}?)(?:行政)?复议"
+    ("t4_none", r"(?:(?:未|没有|并未|未曾)(?P<verb>发生|产生|出现|涉及|有|收到|接到|发现|被|因)|无|未有|尚无)(?P<gap>[^，。；\n]{0,25}?)(?:行政)?复议"
                 r"(?P<lit>[^，。；\n]{0,4}?(?:、|和|或|及|与|以及)(?:提起)?(?:行政)?诉讼)?"
                 r"(?![^，。；\n]{0,8}?(?:纠错|纠正|败诉|撤销|风险|发生率|纠错率))"),
-    ("litigation_none", r"(?:未|没有|并未|未曾)(?:发生|产生|出现|涉及|有|被)(?P<gap>[^，。；\n复]{0,25}?)(?:行政)?诉讼(?!败诉|风险|发生率)"),
+    ("litigation_none", r"(?:未|没有|并未|未曾)(?:发生|产生|出现|涉及|有|被|因)(?P<gap>[^，。；\n复]{0,25}?)(?:行政)?诉讼(?!败诉|风险|发生率)"),
     ("t4_all_zero", r"行政复议[^，。；\n]{0,6}?(?:和|、|及|与)(?:行政)?诉讼[^，。；\n]{0,10}?(?:均|都|皆)为\s*(?:0|零)(?![\d.])"),
     ("fee_zero", r"处理费(?:收入|金额)?(?:为|是)\s*(?:0|零)(?![\d.])(?!\s*(?:万元|元))"),
     ("received_none", r"(?:未|没有)(?:收到|受理|接到|接收)(?:任何)?[^，。；\n]{0,15}?(?:政府信息公开|信息公开|依申请公开)申请"),
@@ -256,6 +257,13 @@ _SENTENCE_DELIMS = "。！？\n"
 #: Rules whose count is rejected when it closes a 、-list of bare items (the count covers the whole list).
 _LIST_SENSITIVE_RULES = ("normative", "rules", "licensing", "penalty", "coercion")
 
+#: Words that tie reconsideration/litigation counts to disclosure work (table 4 counts only those cases).
+_OGI_CONTEXT = re.compile(r"信息公开|依申请|公开申请|政务公开")
+
+#: ``另有N件`` … ``结转下年度`` later in the sentence.
+_REMAINDER = re.compile(r"(?:另有|还有|尚有|剩余|其余)\s*$")
+_CARRIED_LATER = re.compile(r"[^。；\n]{0,40}?(?:结转|顺延|转入)(?:至|到)?(?:下一?年|\d{4}\s*年)")
+
 _LITIGATION_SUM = "t4.litigation_direct.{c}+t4.litigation_after_review.{c}"
 _ORG_SUM = "+".join(
     f"t3.{{row}}.{c}" for c in ("commercial", "research", "public_interest", "legal_service", "other_org")
@@ -267,9 +275,8 @@ _ZERO_COMPILED = tuple((rid, re.compile(rx)) for rid, rx in ZERO_RULES)
 _VERB_BEFORE_NUMBER = re.compile(
     f"(?P<verb>{'|'.join(RECEIVE_VERBS + PROCESS_VERBS)})(?:了)?{_FILL}$"
 )
-_SECTION_PATTERNS = tuple((s.number, re.compile(s.title_pattern)) for s in SECTIONS) + tuple(
-    (n, re.compile(rx)) for n, rx in _SECTION_ALIASES
-)
+_OFFICIAL_SECTION_PATTERNS = tuple((s.number, re.compile(s.title_pattern)) for s in SECTIONS)
+_SECTION_PATTERNS = _OFFICIAL_SECTION_PATTERNS + tuple((n, re.compile(rx)) for n, rx in _SECTION_ALIASES)
 
 
 # ----------------------------------------------------------------------------------------------------- text stream
@@ -382,12 +389,14 @@ class _Heading:
 
 
 def _find_headings(text: str) -> list[_Heading]:
-    """Section headings (numbering + a known title) in reading order."""
+    """Section headings (numbering + a known title) in reading order. Arabic numbering (``2、``) is accepted
+    with the official titles only: ``2.依申请公开情况`` is usually an item inside section 一."""
     found: list[_Heading] = []
     for m in _SECTION_NUMBERING.finditer(text):
         title_at = m.end()
         window = text[title_at : title_at + 40]
-        for number, pattern in _SECTION_PATTERNS:
+        arabic = any(ch.isdigit() for ch in m.group(0))
+        for number, pattern in _OFFICIAL_SECTION_PATTERNS if arabic else _SECTION_PATTERNS:
             tm = pattern.match(window)
             if tm:
                 end = title_at + tm.end()
@@ -434,6 +443,25 @@ def _table_spans(text: str, headings: list[_Heading]) -> list[tuple[int, int]]:
     return spans
 
 
+def _heading_section(headings: list[_Heading], pos: int) -> int | None:
+    """Section number of the last heading before ``pos`` (None before the first heading)."""
+    current = None
+    for h in headings:
+        if h.start > pos:
+            break
+        current = h.section
+    return current
+
+
+def _mask(text: str, headings: list[_Heading]) -> str:
+    """``text`` with table regions, section headings and inline sub-heading markers replaced by ``\\n`` (same
+    length, so offsets still map to source lines)."""
+    masked = list(text)
+    for a, b in _table_spans(text, headings) + [(h.start, h.end) for h in headings]:
+        masked[a:b] = "\n" * (b - a)
+    return _SUBHEADING_MARK.sub(lambda m: "\n" * len(m.group(0)), "".join(masked))
+
+
 def detect_template(text: str) -> str:
     """Guess the template of a report from its whole text.
 
@@ -470,8 +498,6 @@ def _numbers(work: str) -> Iterator[_Number]:
     for m in _NUM_RE.finditer(work):
         unit = m.group("unit") or ""
         if not unit or unit in _NON_FIGURE_UNITS:
-            continue
-        if re.match(r"\s*%", work[m.end() : m.end() + 3]):
             continue
         raw = m.group("num").replace(",", "")
         value: int | float = float(raw) if "." in raw else int(raw)
@@ -555,8 +581,13 @@ def _t4_block(context: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Ctx:
-    """Context of one number: ``segment`` the text before it back to the last 、/，-type delimiter, ``sentence``
-    the sentence text before the label, ``whole_sentence`` the full sentence, ``post`` the clause text after it."""
+    """Context of one number in the masked text.
+
+    ``segment``: text before the number back to the last 、/，/；-type delimiter; ``sentence_before``: the sentence
+    up to the number; ``whole_sentence``: the whole sentence; ``post``: the sentence after the unit;
+    ``paragraph_before``: the paragraph up to the number; ``ends_clause``: nothing but spaces between the unit and
+    the next clause delimiter; ``section``: section of the last heading found in the text (None if none).
+    """
 
     segment: str
     sentence_before: str
@@ -565,9 +596,11 @@ class _Ctx:
     template: str
     paragraph_before: str = ""
     ends_clause: bool = True
+    section: int | None = None
 
 
 def _application_metric(verb_context: str) -> str:
+    """'total_processed' when the rightmost request verb is 办结/办理/答复, else 'new_received'."""
     hit = _rightmost(verb_context, RECEIVE_VERBS + PROCESS_VERBS)
     if hit and hit[1] in PROCESS_VERBS:
         return "total_processed"
@@ -634,6 +667,10 @@ def _resolve(rule: str, unit: str, label: tuple[int, int], ctx: _Ctx, post_rule:
         if column == "org":
             return [_ORG_SUM.format(row=row)]
         return [f"t3.{row}.{column}"]
+    is_t4 = rule.startswith("t4.") or rule in ("reconsideration", "litigation")
+    if is_t4 and ctx.section != 4 and not _OGI_CONTEXT.search(ctx.paragraph_before + sentence):
+        # a reconsideration body's own caseload (司法局: 办理行政复议案件120件) is not a table-4 figure
+        return []
     if rule.startswith("t4."):
         if unit not in T4_UNITS:
             return []
@@ -745,6 +782,135 @@ def _is_list_tail(work: str, seg_start: int, label_start: int) -> bool:
     return not re.search(r"\d", work[prev_start : seg_start - 1])
 
 
+def _label(segment: str) -> tuple[int, int, str] | None:
+    """The pre-number label of ``segment``: (start, end, rule id); the longest label wins (all labels end at the
+    number), ties go to :data:`PRE_RULES` order."""
+    best: tuple[int, int, int, str] | None = None  # (label start, order, label end, rule)
+    for order, (rid, rx) in enumerate(_PRE_COMPILED):
+        m = rx.search(segment)
+        if m:
+            key = (m.start(), order, m.end("label"), rid)
+            if best is None or key < best:
+                best = key
+    return (best[0], best[2], best[3]) if best else None
+
+
+def _post_metrics(num: _Number, segment: str, post: str, ctx: _Ctx) -> list[str]:
+    """Metrics from a label after the number (``1件结转下年度``, ``收到2份…申请``); empty when none applies."""
+    for rid, rx in _POST_COMPILED:
+        if not rx.match(post):
+            continue
+        if rid == "application":
+            vm = _VERB_BEFORE_NUMBER.search(segment)
+            if not vm or num.unit not in T3_UNITS:
+                continue
+            row = "total_processed" if vm.group("verb") in PROCESS_VERBS else "new_received"
+            return [f"t3.{row}.total"]
+        if rid in ("reconsideration", "litigation"):
+            if num.unit not in T4_UNITS or not re.search(r"(?:有|共|发生|涉及|办理|受理|收到)\s*$", segment):
+                continue
+        metrics = _resolve(rid, num.unit, (0, 0), ctx, post_rule=True)
+        if metrics:
+            return metrics
+    return []
+
+
+def _number_figures(work: str, fmt: str, headings: list[_Heading]) -> Iterator[tuple[list[str], int | float, str, int, int, int, bool]]:
+    """Figures with a number: (metrics, value, unit, quote start, quote end, number position, approximate)."""
+    numbers = list(_numbers(work))
+    number_starts = [n.start for n in numbers]
+    for num in numbers:
+        seg_start = _back_to(work, num.start, _SEGMENT_DELIMS)
+        clause_start = _back_to(work, num.start, _CLAUSE_DELIMS)
+        clause_end = _forward_to(work, num.end, _CLAUSE_DELIMS)
+        sent_start = _back_to(work, num.start, _SENTENCE_DELIMS)
+        sent_end = _forward_to(work, num.end, _SENTENCE_DELIMS)
+        segment = work[seg_start : num.start]
+        ctx = _Ctx(
+            segment=segment,
+            sentence_before=work[sent_start : num.start],
+            whole_sentence=work[sent_start:sent_end],
+            post=work[num.end : sent_end],
+            template=fmt,
+            paragraph_before=work[_back_to(work, num.start, "\n") : num.start],
+            ends_clause=not work[num.end : clause_end].strip(),
+            section=_heading_section(headings, num.start),
+        )
+        metrics: list[str] = []
+        post_used = False
+        label = _label(segment)
+        if label is not None:
+            label_start, label_end, rid = label
+            if not (rid in _LIST_SENSITIVE_RULES and _is_list_tail(work, seg_start, label_start)):
+                metrics = _resolve(rid, num.unit, (label_start, label_end), ctx, post_rule=False)
+        else:
+            metrics = _post_metrics(num, segment, work[num.end : clause_end], ctx)
+            post_used = bool(metrics)
+        if not metrics and num.unit in T3_UNITS and _REMAINDER.search(segment) and _CARRIED_LATER.match(ctx.post):
+            # ``另有2件因…，结转下年度继续办理``: the carry-forward verb comes in a later clause
+            metrics, post_used, clause_end = ["t3.carried_forward.total"], True, sent_end
+        if not metrics:
+            continue
+        # quote: the clause when it holds one figure, else the 、-segment
+        in_clause = bisect.bisect_left(number_starts, clause_end) - bisect.bisect_left(number_starts, clause_start)
+        q_start = seg_start if in_clause > 1 else clause_start
+        q_end = clause_end if post_used else num.end
+        yield metrics, num.value, num.unit, q_start, q_end, num.num_start, num.approximate
+
+
+def _zero_metrics(rid: str, m: re.Match[str], work: str) -> list[str]:
+    """Metrics stated as zero by the match ``m`` of zero rule ``rid``; empty when the match is a false alarm."""
+    if rid == "fee_all_zero":
+        rest = m.group("rest")
+        metrics = ["x.fee_notice.count"]
+        if "金额" in rest:
+            metrics.append("x.fee_notice.amount")
+        if "实际收取" in rest or "收取的总金额" in rest:
+            metrics.append("x.fee.collected")
+        return metrics
+    if rid == "fee_notice_none":
+        return ["x.fee_notice.count", "x.fee.collected"] if m.group("collect") else ["x.fee_notice.count"]
+    if rid == "t4_corrected_none":
+        if m.groupdict().get("lit"):
+            return ["t4.reconsideration.corrected", _LITIGATION_SUM.format(c="corrected")]
+        return ["t4.reconsideration.corrected"]
+    if rid == "t4_lost_none":
+        return [_LITIGATION_SUM.format(c="corrected")]
+    if rid == "t4_all_zero":
+        return ["t4.reconsideration.total", _LITIGATION_SUM.format(c="total")]
+    if rid == "fee_zero":
+        return ["x.fee.collected"]
+    if rid == "t4_none":
+        gap = m.group("gap")
+        # a bare 无 must sit close to 复议 unless the gap names disclosure work (``无因政府信息公开引起的…``)
+        if re.search(r"\d", gap) or (not m.group("verb") and len(gap) > 6 and "信息公开" not in gap):
+            return []
+        if m.group("lit"):
+            return ["t4.reconsideration.total", _LITIGATION_SUM.format(c="total")]
+        return ["t4.reconsideration.total"]
+    if rid == "litigation_none":
+        return [] if re.search(r"\d", m.group("gap")) else [_LITIGATION_SUM.format(c="total")]
+    if rid == "received_none":
+        return ["t3.new_received.total"]
+    if rid == "fee_none":
+        clause = work[_back_to(work, m.start(), _CLAUSE_DELIMS) : _forward_to(work, m.end(), _CLAUSE_DELIMS)]
+        if "收费通知" in clause or "费" not in clause:
+            return []
+        return ["x.fee.collected"]
+    return []
+
+
+def _zero_figures(work: str) -> Iterator[tuple[list[str], int, int, int]]:
+    """Zero statements: (metrics, quote start, quote end, position of the negation)."""
+    for rid, rx in _ZERO_COMPILED:
+        for m in rx.finditer(work):
+            metrics = _zero_metrics(rid, m, work)
+            if metrics:
+                q_start = _back_to(work, m.start(), _CLAUSE_DELIMS)
+                q_end = _forward_to(work, m.end(), _CLAUSE_DELIMS)
+                yield metrics, q_start, q_end, m.start()
+
+
 # ----------------------------------------------------------------------------------------------------- main API
 
 
@@ -777,12 +943,7 @@ def extract_figures(
         return []
     fmt = template or detect_template(text)
     headings = _find_headings(text)
-    masked = list(text)
-    for a, b in _table_spans(text, headings) + [(h.start, h.end) for h in headings]:
-        for i in range(a, b):
-            masked[i] = "\n"
-    work = "".join(masked)
-    work = _SUBHEADING_MARK.sub(lambda m: "\n" * len(m.group(0)), work)
+    work = _mask(text, headings)
 
     # a line holding two or more section headings is flattened text: the caller's per-line section is too coarse
     headings_per_line: dict[int, int] = {}
@@ -797,13 +958,7 @@ def extract_figures(
             given = section_of_line(line)
             if given is not None:
                 return given
-        current = None
-        for h in headings:
-            if h.start <= pos:
-                current = h.section
-            else:
-                break
-        return current
+        return _heading_section(headings, pos)
 
     figures: list[tuple[int, NarrativeFigure]] = []
 
@@ -823,125 +978,13 @@ def extract_figures(
         )
         figures.append((line_pos, fig))
 
-    # -- figures with a number
-    numbers = [n for n in _numbers(work)]
-    number_starts = [n.start for n in numbers]
-    for num in numbers:
-        seg_start = _back_to(work, num.start, _SEGMENT_DELIMS)
-        clause_start = _back_to(work, num.start, _CLAUSE_DELIMS)
-        clause_end = _forward_to(work, num.end, _CLAUSE_DELIMS)
-        sent_start = _back_to(work, num.start, _SENTENCE_DELIMS)
-        sent_end = _forward_to(work, num.end, _SENTENCE_DELIMS)
-        segment = work[seg_start : num.start]
-        ctx = _Ctx(
-            segment=segment,
-            sentence_before=work[sent_start : num.start],
-            whole_sentence=work[sent_start:sent_end],
-            post=work[num.end : sent_end],
-            template=fmt,
-            paragraph_before=work[_back_to(work, num.start, "\n") : num.start],
-            ends_clause=not work[num.end : clause_end].strip(),
-        )
-        # the longest label wins (earliest start, all labels end at the number); ties go to table order
-        best: tuple[int, int, int, str] | None = None  # (label start, order, label end, rule)
-        for order, (rid, rx) in enumerate(_PRE_COMPILED):
-            m = rx.search(segment)
-            if m:
-                key = (m.start(), order, m.end("label"), rid)
-                if best is None or key < best:
-                    best = key
-        metrics: list[str] = []
-        post_used = False
-        if best is not None:
-            label_start, _, label_end, rid = best
-            if rid in _LIST_SENSITIVE_RULES and _is_list_tail(work, seg_start, label_start):
-                metrics = []
-            else:
-                metrics = _resolve(rid, num.unit, (label_start, label_end), ctx, post_rule=False)
-        else:
-            post = work[num.end : clause_end]
-            for rid, rx in _POST_COMPILED:
-                if not rx.match(post):
-                    continue
-                if rid == "application":
-                    vm = _VERB_BEFORE_NUMBER.search(segment)
-                    if not vm:
-                        continue
-                    if num.unit in T3_UNITS:
-                        row = "total_processed" if vm.group("verb") in PROCESS_VERBS else "new_received"
-                        metrics = [f"t3.{row}.total"]
-                elif rid in ("reconsideration", "litigation"):
-                    if not re.search(r"(?:有|共|发生|涉及|办理|受理|收到)\s*$", segment) or num.unit not in T4_UNITS:
-                        continue
-                    metrics = _resolve(rid, num.unit, (0, 0), ctx, post_rule=True)
-                else:
-                    metrics = _resolve(rid, num.unit, (0, 0), ctx, post_rule=True)
-                if metrics:
-                    post_used = True
-                    break
-        if not metrics and re.search(r"(?:另有|还有|尚有|剩余|其余)\s*$", segment) and num.unit in T3_UNITS:
-            if re.match(r"[^。；\n]{0,40}?(?:结转|顺延|转入)(?:至|到)?(?:下一?年|\d{4}\s*年)", ctx.post):
-                metrics = ["t3.carried_forward.total"]
-                post_used = True
-                clause_end = sent_end
-        if not metrics:
-            continue
-        # quote: the clause when it holds one figure, else the 、-segment
-        in_clause = bisect.bisect_left(number_starts, clause_end) - bisect.bisect_left(number_starts, clause_start)
-        q_start = seg_start if in_clause > 1 else clause_start
-        q_end = clause_end if post_used else num.end
+    for metrics, value, unit, q_start, q_end, pos, approx in _number_figures(work, fmt, headings):
         for metric in metrics:
-            emit(metric, num.value, num.unit, q_start, q_end, num.num_start, num.approximate)
-
-    # -- zero statements
-    for rid, rx in _ZERO_COMPILED:
-        for m in rx.finditer(work):
-            metrics: list[str] = []
-            unit = "件"
-            if rid == "fee_all_zero":
-                metrics = ["x.fee_notice.count"]
-                rest = m.group("rest")
-                if "金额" in rest:
-                    metrics.append("x.fee_notice.amount")
-                if "实际收取" in rest or "收取的总金额" in rest:
-                    metrics.append("x.fee.collected")
-            elif rid == "fee_notice_none":
-                metrics = ["x.fee_notice.count"]
-            elif rid == "t4_corrected_none":
-                metrics = ["t4.reconsideration.corrected"]
-                if m.groupdict().get("lit"):
-                    metrics.append(_LITIGATION_SUM.format(c="corrected"))
-            elif rid == "t4_lost_none":
-                metrics = [_LITIGATION_SUM.format(c="corrected")]
-            elif rid == "t4_all_zero":
-                metrics = ["t4.reconsideration.total", _LITIGATION_SUM.format(c="total")]
-            elif rid == "fee_zero":
-                metrics = ["x.fee.collected"]
-            elif rid == "t4_none":
-                gap = m.group("gap")
-                if gap.startswith("被") or (not m.group("verb") and len(gap) > 6 and "信息公开" not in gap):
-                    continue
-                if re.search(r"\d", m.group("gap")):
-                    continue
-                metrics = ["t4.reconsideration.total"]
-                if m.group("lit"):
-                    metrics.append(_LITIGATION_SUM.format(c="total"))
-            elif rid == "litigation_none":
-                if re.search(r"\d", m.group("gap")):
-                    continue
-                metrics = [_LITIGATION_SUM.format(c="total")]
-            elif rid == "received_none":
-                metrics = ["t3.new_received.total"]
-            elif rid == "fee_none":
-                clause = work[_back_to(work, m.start(), _CLAUSE_DELIMS) : _forward_to(work, m.end(), _CLAUSE_DELIMS)]
-                if "收费通知" in clause or not re.search(r"费|收费", clause):
-                    continue
-                metrics = ["x.fee.collected"]
-            for metric in metrics:
-                u = "元" if metric in ("x.fee.collected", "x.fee_notice.amount") else unit
-                q_start = _back_to(work, m.start(), _CLAUSE_DELIMS)
-                q_end = _forward_to(work, m.end(), _CLAUSE_DELIMS)
-                emit(metric, 0, u, q_start, q_end, m.start(), False)
+            emit(metric, value, unit, q_start, q_end, pos, approx)
+    for metrics, q_start, q_end, pos in _zero_figures(work):
+        for metric in metrics:
+            unit = "元" if metric in ("x.fee.collected", "x.fee_notice.amount") else "件"
+            emit(metric, 0, unit, q_start, q_end, pos, False)
 
     figures.sort(key=lambda t: t[0])
     out: list[NarrativeFigure] = []

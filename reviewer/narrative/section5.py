@@ -20,11 +20,12 @@ STOCK_PHRASES = (
 PROBLEM_MARKERS = ("问题", "不足", "差距", "短板", "有待", "不够", "欠缺", "薄弱", "不到位", "不及时", "不高", "仍需", "需要加强", "需进一步", "存在")
 IMPROVEMENT_MARKERS = ("改进", "下一步", "整改", "措施", "将", "加强", "推进", "提升", "完善", "持续", "做好", "开展", "建立", "健全")
 _SPLIT = re.compile(
-    r"(?:改进情况|改进措施|整改措施|整改情况|下一步|针对(?:上述|以上|存在的?)?(?:的)?问题|今后|下步"
+    r"(?:改进情况|改进措施|整改措施|整改情况|改进举措|下一步|针对(?:上述|以上|存在的?)?(?:的)?问题|今后|下步"
     r"|(?:\d{4}年|新的一年|下一年度?)[，,]?(?:我们|我局|我厅|我委|我办|我单位|我县|我区|我市|我镇|街道)?将)"
 )
 _WILL = re.compile(r"(?:我们|我局|我厅|我委|我办|我单位|我县|我区|我市|我镇|街道|本机关)?将(?:进一步|继续|持续|切实|按照|加强|不断|着力|重点|围绕|以|坚持|深入|全面|结合|积极|认真)")
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十\d]+[)）]|(?<![\d.])\d+[.、．](?!\d))")
+_BY_ORDER = re.compile(r"^(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 _CONCRETE = re.compile(r"《[^》]{2,40}》|\d+(?:\.\d+)?\s*(?:次|期|场|人次|家|个|条|件|项|篇|天|月底|日前)|年底前|月底前|[一二三四五六七八九十两]+(?:次|期|场)")
 
 
@@ -101,6 +102,13 @@ def review_section5(text: str | None) -> Section5Review:
             if score > best_score:
                 best, best_score = j, score
         review.pairs.append((i, best if best_score >= 0.15 else None, round(best_score, 2)))
+    # numbered lists of equal length ("一是…二是…" on both sides) answer each other in order when no topic
+    # overlap says otherwise
+    numbered = all(_BY_ORDER.match(x) for x in review.problems + review.improvements)
+    if numbered and review.problems and len(review.problems) == len(review.improvements):
+        taken = {j for _, j, _ in review.pairs if j is not None}
+        review.pairs = [(i, j if j is not None else (i if i not in taken else None), score if j is not None else -1.0)
+                        for i, j, score in review.pairs]
     return review
 
 

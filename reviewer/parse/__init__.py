@@ -42,9 +42,11 @@ def parse_document(doc: Document) -> AnnualReport:
 
     t3 = parse_t3(view, blocks["t3"], sec.get(3))
     t4 = parse_t4(view, blocks["t4"], sec.get(4))
-    t2 = parse_t2(view, blocks["t2"], sec.get(2), template)
+    t2 = parse_t2(view, blocks["t2"], sec.get(2), template, _t2_narrative(doc, template))
 
     sign_office = meta.find_signature_office(view, sign)
+    _trim_signature(view, sections, sign, sign_office)
+    is_report = len(sections) >= 3 or bool(title) or t3.ok
     office = title_office or meta.find_metadata_office(view) or sign_office or meta.body_office(view)
     return AnnualReport(
         path=doc.path,
@@ -65,8 +67,50 @@ def parse_document(doc: Document) -> AnnualReport:
         t2=t2,
         t3=t3,
         t4=t4,
+        is_report=is_report,
         lines=doc.lines,
     )
+
+
+def _t2_narrative(doc: Document, template: str) -> dict[str, set[float]]:
+    """Values the narrative states for table-2 cells (``row.column`` -> values), used to settle glued splits."""
+    try:
+        from reviewer.narrative import extract_figures
+
+        figures = extract_figures([(ln.number, ln.original) for ln in doc.lines], None, template=template)
+    except Exception:  # noqa: BLE001 - the narrative is a hint here; parsing must not depend on it
+        return {}
+    out: dict[str, set[float]] = {}
+    for f in figures:
+        if f.metric.startswith("t2.") and "+" not in f.metric and not f.approximate:
+            _, row, col = f.metric.split(".")
+            out.setdefault(f"{row}.{col}", set()).add(f.value)
+    return out
+
+
+def _trim_signature(view: TextView, sections, sign: dict | None, sign_office: str) -> None:
+    """Cut the signature block (office, date) and any trailing site residue off the last section's text."""
+    if not sections:
+        return
+    last = sections[-1]
+    cut = None
+    if sign:
+        hit = view.find(sign["quote"], last.offset)
+        if hit:
+            cut = hit[0]
+            if sign_office:
+                office = view.find(sign_office, max(last.offset, hit[0] - 80), hit[0])
+                if office:
+                    cut = office[0]
+    residue = re.search(r"更多信息请关注|报告下载|附件下载|附件[:：]", last.text)
+    if residue:
+        pos = last.end_offset - (len(last.text) - residue.start())
+        cut = min(cut, pos) if cut is not None else pos
+    if cut is not None and cut > last.offset:
+        body_start = last.end_offset - len(last.text)
+        if cut >= body_start:
+            last.text = view.text[body_start:cut]
+            last.original_text = view.original(body_start, cut)
 
 
 def _body_year(view: TextView) -> tuple[int | None, str]:

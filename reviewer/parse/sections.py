@@ -80,7 +80,7 @@ def find_sections(view: TextView) -> tuple[list[Section], list[HeadingSlip]]:
                 HeadingSlip(
                     printed=printed,
                     expected=chinese_ordinal(number) + "、",
-                    heading=printed + heading,
+                    heading=view.original(start, end) or (printed + heading),
                     line=view.line_of(start),
                     level="section",
                 )
@@ -97,13 +97,15 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
     """Sub-heading series （一）（二）… with an Arabic numeral or a skipped/repeated number; ``一是…三是…三是``."""
     slips: list[HeadingSlip] = []
     for sec in sections:
+        if sec.number not in (1, 5, 6):
+            continue  # sections 二-四 hold the tables, whose row labels look like sub-headings
         lines = view.text[sec.offset : sec.end_offset].split("\n")
         base_line = sec.offset
         series: list[tuple[str, int, str]] = []
         offset = base_line
         for raw in lines:
             m = _SUB_LINE.match(raw)
-            if m:
+            if m and "|" not in raw and not any(w in raw for w in _TABLE_ROW_WORDS + ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计")):
                 series.append((m.group("num"), offset, raw.strip()))
             offset += len(raw) + 1
         if len(series) >= 3:
@@ -117,7 +119,7 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
                         HeadingSlip(
                             printed=f"（{num}）",
                             expected=f"（{chinese_ordinal(expected) if expected <= 10 else expected}）",
-                            heading=raw[:40],
+                            heading=view.original(off, off + len(raw)).strip()[:40] or raw[:40],
                             line=view.line_of(off),
                             level="subsection",
                         )
@@ -136,7 +138,7 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
                         HeadingSlip(
                             printed=m.group(0),
                             expected=chinese_ordinal(min(prev + 1, 10)) + "是",
-                            heading=para[max(0, m.start() - 10) : m.end() + 20],
+                            heading=view.original(para_start + max(0, m.start() - 10), para_start + m.end() + 20).replace("\n", ""),
                             line=view.line_of(para_start + m.start()),
                             level="list",
                         )

@@ -428,7 +428,7 @@ def _resolve_rows(readings: dict[str, Reading], specs, table: Table, view: TextV
             for i, k in enumerate(ambiguous):
                 alternatives = {tuple(d.raw for d in w[i]) for w in winners} - {tuple(d.raw for d in winners[0][i])}
                 all_valid = [tuple(d.raw for d in c) for c in options[k]]
-                reason = "several splits keep the row total; the column identities chose" if not alternatives else "several splits fit equally well; first kept"
+                reason = "数字连写，多种拆分都满足行合计，由列勾稽关系确定" if not alternatives else "数字连写，多种拆分同样满足勾稽关系，暂取第一种"
                 table.ambiguities.append(
                     Ambiguity(
                         table="t3",
@@ -444,7 +444,7 @@ def _resolve_rows(readings: dict[str, Reading], specs, table: Table, view: TextV
             for k in ambiguous:
                 table.ambiguities.append(
                     Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=[d.raw for d in options[k][0]],
-                              alternatives=[[d.raw for d in c] for c in options[k][1:6]], reason="too many combinations; first split kept",
+                              alternatives=[[d.raw for d in c] for c in options[k][1:6]], reason="数字连写，组合过多，暂取第一种拆分",
                               line=view.line_of(readings[k].offset))
                 )
     return fixed
@@ -497,7 +497,7 @@ def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> T
             if len(valid) > 1:
                 table.ambiguities.append(Ambiguity(table="t4", row="all", printed=reading.printed, chosen=[d.raw for d in valid[0]],
                                                    alternatives=[[d.raw for d in c] for c in valid[1:6]],
-                                                   reason="several splits keep the three block totals; first kept", line=view.line_of(reading.offset)))
+                                                   reason="数字连写，多种拆分都满足三块合计，暂取第一种", line=view.line_of(reading.offset)))
         else:
             drafts = reading.candidates[0]
     else:
@@ -562,8 +562,13 @@ def _t2_plausibility(spec: T2RowSpec, cells: list[str], signed_elsewhere: bool =
     return (penalties, sum(abs(v) for v in nums))
 
 
-def parse_t2(view: TextView, block: Block | None, section2: Section | None, template: str) -> Table:
-    """Parse table 2 (主动公开) with the row set of ``template``; not assessable when no table text."""
+def parse_t2(view: TextView, block: Block | None, section2: Section | None, template: str,
+             narrative: dict[str, set[float]] | None = None) -> Table:
+    """Parse table 2 (主动公开) with the row set of ``template``; not assessable when no table text.
+
+    ``narrative`` maps ``row.column`` keys to values the narrative states for them; when digits printed without
+    separators allow several splits, a split that agrees with the narrative is preferred (and says so).
+    """
     if block is None:
         return _not_table("t2", view, section2)
     specs = t2_rows(template)
@@ -588,7 +593,7 @@ def parse_t2(view: TextView, block: Block | None, section2: Section | None, temp
         region = re.split(r"第二十条", region)[0] if "\t" not in region else region
         reading = read_region(region, m.end, n, slot)
         layouts[reading.layout] += 1
-        drafts = _choose_t2(spec, reading, table, view, signed_elsewhere)
+        drafts = _choose_t2(spec, reading, table, view, signed_elsewhere, narrative or {})
         table.rows[spec.key] = {c: _typed(d, view) for c, d in zip(spec.columns, drafts)}
         table.row_labels[spec.key] = m.label
         table.row_lines[spec.key] = view.line_of(m.start)
@@ -621,7 +626,16 @@ def _match_t2_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]
     return out
 
 
-def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, signed_elsewhere: bool = False) -> list[Draft]:
+_T2_REASON = {
+    "issued": "按“现行有效件数不少于本年制发件数、不少于本年废止件数”取数值最小的拆分",
+    "new_made": "按“对外公开总数量不少于本年新公开数量”取数值最小的拆分",
+    "prev_year_items": "按“处理决定数量 = 上一年项目数量 + 本年增/减”及数值最小取拆分",
+    "items": "按采购项目数为两位数左右取拆分",
+}
+
+
+def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, signed_elsewhere: bool = False,
+               narrative: dict[str, set[float]] | None = None) -> list[Draft]:
     n = len(spec.columns)
     if not reading.candidates:
         toks = _tokens(reading.printed, 0)
@@ -639,8 +653,22 @@ def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, 
         return drafts
     if len(reading.candidates) == 1:
         return reading.candidates[0]
-    ranked = sorted(reading.candidates, key=lambda c: _t2_plausibility(spec, [d.raw for d in c], signed_elsewhere))
+    narrative = narrative or {}
+
+    def agreement(c: list[Draft]) -> int:
+        hits = 0
+        for col, d in zip(spec.columns, c):
+            value = to_number(d.raw)
+            if value is not None and value in narrative.get(f"{spec.key}.{col}", set()):
+                hits += 1
+        return -hits
+
+    ranked = sorted(reading.candidates, key=lambda c: (agreement(c), _t2_plausibility(spec, [d.raw for d in c], signed_elsewhere)))
     best = ranked[0]
+    if agreement(best) < 0:
+        reason = "数字连写，可有多种拆分；采用与正文所述数字一致的拆分"
+    else:
+        reason = "数字连写，可有多种拆分；" + _T2_REASON.get(spec.columns[0], "取数值最小的拆分")
     table.ambiguities.append(
         Ambiguity(
             table="t2",
@@ -648,7 +676,7 @@ def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, 
             printed=reading.printed,
             chosen=[d.raw for d in best],
             alternatives=[[d.raw for d in c] for c in ranked[1:6]],
-            reason="digits printed without separators; the most plausible split was kept (documents in force >= issued - repealed, smallest figures)",
+            reason=reason,
             line=view.line_of(reading.offset),
         )
     )
@@ -688,11 +716,17 @@ def _split_label(cells: list[str], n: int = 7) -> tuple[str, list[str]]:
 
 
 def _label_key(label: str, specs, start: int) -> int | None:
+    found = _label_match(label, specs, start)
+    return found[0] if found else None
+
+
+def _label_match(label: str, specs, start: int) -> tuple[int, int] | None:
+    """``(template row index, anchor rank)`` of the first template row from ``start`` whose anchor is in ``label``."""
     key = re.sub(r"\s+", "", normalise(label))
     for j in range(start, len(specs)):
-        for anchor in specs[j].anchors:
+        for rank, anchor in enumerate(specs[j].anchors):
             if re.sub(r"\s+", "", normalise(anchor)) in key:
-                return j
+                return j, rank
     return None
 
 
@@ -705,8 +739,11 @@ def _grid_table(view: TextView, block: Block, specs, name: str) -> Table:
     for cells, off in rows:
         label, values = _split_label(cells)
         has_number = any(_NUM_RE.match(v.replace(" ", "")) for v in values)
-        j = _label_key(label, specs, idx) if label else None
+        match = _label_match(label, specs, idx) if label else None
+        j = match[0] if match else None
         if j is not None and (has_number or len(values) >= 6):
+            if match[1] > 0:
+                table.notes.append(f"label-variant:{specs[j].key}")
             gap = list(range(idx, j))
             for k, (qcells, qoff) in zip(gap, queue):
                 assigned[k] = (qcells, qoff, "")

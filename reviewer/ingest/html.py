@@ -1,0 +1,123 @@
+"""HTML reader (lxml): government web pages with Word-generated tables.
+
+Scripts, styles and other non-content elements are dropped. Text is rendered block by block in document order;
+every innermost ``<table>`` becomes a grid that honours rowspan/colspan (numbers split across ``<span>``s are
+joined by the element's text content) and is rendered as pipe rows. A table that contains other tables is a
+layout table and is rendered as text. Provenance: the source line of each element (lxml ``sourceline``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.errors import InputError
+from reviewer.ingest.grid import build_document, clean_cell, expand_spans, pipe_row
+from reviewer.models import Document
+
+_DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head", "button", "select", "input", "textarea"}
+_BLOCK = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "table", "body",
+          "blockquote", "pre", "center", "dd", "dt", "dl", "header", "footer", "main", "form", "hr", "figure", "figcaption"}
+MAX_DEPTH = 400
+
+
+def _span(el, name: str) -> int:
+    try:
+        return max(1, min(int(re.sub(r"[^\d]", "", el.get(name, "1")) or 1), 200))
+    except ValueError:
+        return 1
+
+
+def _decode(data: bytes, path: str) -> str:
+    from reviewer.ingest.text import decode_bytes
+
+    head = data[:4096].decode("ascii", errors="ignore").lower()
+    m = re.search(r"charset=[\"']?([a-z0-9_\-]+)", head)
+    if m:
+        enc = m.group(1)
+        if enc in ("gb2312", "gbk"):
+            enc = "gb18030"
+        try:
+            return data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    text, _ = decode_bytes(data, path)
+    return text
+
+
+def read_html(data: bytes, path: str) -> Document:
+    """Parse HTML bytes into a :class:`Document` (tables as pipe rows). Raises :class:`InputError` when the page
+    cannot be parsed or holds no text."""
+    import lxml.etree
+    import lxml.html
+
+    text = _decode(data, path)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=False))
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise InputError(path, f"cannot parse the HTML page ({exc})") from None
+    for el in list(root.iter(*_DROP)):
+        parent = el.getparent()
+        if parent is not None:
+            tail = el.tail
+            parent.remove(el)
+            if tail:
+                prev = parent.text or ""
+                parent.text = prev + tail
+    out: list[tuple[str, int, int | None]] = []
+    buf: list[str] = []
+    buf_line = [1]
+
+    def flush() -> None:
+        s = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(buf)).strip()
+        if s:
+            out.append((s, buf_line[0], None))
+        buf.clear()
+
+    def walk(el, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if tag == "table" and el.find(".//table") is None:
+            flush()
+            render_table(el)
+            if el.tail:
+                buf.append(el.tail)
+            return
+        block = tag in _BLOCK
+        if block:
+            flush()
+            buf_line[0] = el.sourceline or buf_line[0]
+        if el.text and tag:
+            if not buf:
+                buf_line[0] = el.sourceline or buf_line[0]
+            buf.append(el.text)
+        for child in el:
+            walk(child, depth + 1)
+        if block:
+            flush()
+        if el.tail:
+            buf.append(el.tail)
+
+    def render_table(table) -> None:
+        rows = []
+        lines = []
+        for tr in table.iter("tr"):
+            cells = [(clean_cell(td.text_content()), _span(td, "rowspan"), _span(td, "colspan")) for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
+            if cells:
+                rows.append(cells)
+                lines.append(tr.sourceline or table.sourceline or 1)
+        if len(rows) > 5000:
+            raise InputError(path, f"table with {len(rows)} rows is larger than the 5000-row limit")
+        grid = expand_spans(rows)
+        for cells, line in zip(grid, lines):
+            if any(c.strip() for c in cells):
+                out.append((pipe_row(cells), line, None))
+        out.append(("", lines[-1] if lines else 1, None))
+
+    body = root.find("body")
+    walk(body if body is not None else root, 0)
+    flush()
+    if not any(t.strip() for t, _, _ in out):
+        raise InputError(path, "the HTML page holds no text")
+    return build_document(path, data, "html", out)

@@ -1,0 +1,127 @@
+"""PDF reader (pdfplumber, text layer only; no OCR).
+
+Per page: ruled tables are found with pdfplumber's table finder and each table row becomes a pipe row (cells by
+position, so blank cells stay blank and vertical labels printed one character per line are joined); words
+outside the tables are grouped into text lines by their vertical position. Text lines and table rows are then
+merged in reading order (top to bottom). Page footers such as ``- 3 -`` become their own lines and are ignored by
+the parser. A table that crosses a page break continues as rows of the next page. Provenance: every rendered
+line carries its page number and a running line number.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from reviewer.errors import InputError
+from reviewer.ingest.grid import build_document, clean_cell, pipe_row
+from reviewer.models import Document
+
+MAX_PAGES = 300
+_LINE_TOLERANCE = 3.0
+
+
+def _words_to_lines(words: list[dict]) -> list[tuple[float, str]]:
+    rows: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - w["top"]) <= _LINE_TOLERANCE:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        text = ""
+        prev = None
+        for w in row:
+            if prev is not None:
+                gap = w["x0"] - prev["x1"]
+                size = max(1.0, (prev["x1"] - prev["x0"]) / max(1, len(prev["text"])))
+                text += " " if gap > size * 0.6 else ""
+            text += w["text"]
+            prev = w
+        out.append((row[0]["top"], text))
+    return out
+
+
+def _inside(word: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    cx = (word["x0"] + word["x1"]) / 2
+    cy = (word["top"] + word["bottom"]) / 2
+    return x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1
+
+
+def read_pdf(data: bytes, path: str) -> Document:
+    """Read a PDF's text layer into a :class:`Document` (tables as pipe rows).
+
+    Raises :class:`InputError` for an encrypted, damaged or empty PDF, more than :data:`MAX_PAGES` pages, or a
+    PDF with no text layer (a scan: OCR is not supported).
+    """
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+        from pdfminer.pdfparser import PDFSyntaxError
+    except ImportError as exc:  # pragma: no cover - dependency missing
+        raise InputError(path, f"PDF support is not installed ({exc.name})") from None
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(path, "the PDF is encrypted (password protected); save an unprotected copy") from None
+    except PDFSyntaxError as exc:
+        raise InputError(path, f"damaged or truncated PDF ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many exception types for broken files
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise InputError(path, "the PDF is encrypted (password protected); save an unprotected copy") from None
+        raise InputError(path, f"cannot open the PDF ({name}: {exc})") from None
+    rendered: list[tuple[str, int, int | None]] = []
+    try:
+        with pdf:
+            try:
+                pages = pdf.pages
+            except Exception as exc:  # noqa: BLE001
+                raise InputError(path, f"damaged PDF: cannot read its pages ({type(exc).__name__})") from None
+            if not pages:
+                raise InputError(path, "the PDF has no pages")
+            if len(pages) > MAX_PAGES:
+                raise InputError(path, f"the PDF has {len(pages)} pages, more than the {MAX_PAGES}-page limit")
+            for number, page in enumerate(pages, 1):
+                try:
+                    items = _render_page(page)
+                except InputError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
+                    items = [(0.0, f"[第{number}页无法读取：{type(exc).__name__}]")]
+                for _, text in items:
+                    rendered.append((text, len(rendered) + 1, number))
+                rendered.append(("", len(rendered) + 1, number))
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from None
+    if not any(re.search(r"[\u4e00-\u9fff\w]", t) for t, _, _ in rendered):
+        raise InputError(path, "the PDF has no text layer (scanned images?); OCR is not supported")
+    return build_document(path, data, "pdf", rendered)
+
+
+def _render_page(page) -> list[tuple[float, str]]:
+    items: list[tuple[float, str]] = []
+    tables = []
+    for table in page.find_tables():
+        rows = table.extract()
+        if not rows or max(len(r) for r in rows) < 2:
+            continue
+        tables.append(table)
+        for row_obj, cells in zip(table.rows, rows):
+            top = row_obj.bbox[1]
+            present = [c for c in cells if c is not None and c.strip()]
+            if len(present) == 1 and cells[0] is not None and cells[0].strip() and all(c is None for c in cells[1:]):
+                items.append((top, clean_cell(cells[0])))
+            elif present:
+                items.append((top, pipe_row([clean_cell(c) for c in cells])))
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    free = [w for w in words if not any(_inside(w, t.bbox) for t in tables)]
+    items.extend(_words_to_lines(free))
+    items.sort(key=lambda it: it[0])
+    return items
