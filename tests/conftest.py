@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the evals package (shared sample builders)
 FIXTURES = ROOT / "fixtures"
 
 
@@ -34,6 +37,14 @@ def text_reports() -> list[Path]:
         return []
     files = sorted(p for p in REAL.iterdir() if p.suffix in (".txt", ".md") and p.name != "SOURCES.md")
     return files + ([SEED] if SEED.is_file() else [])
+
+
+def all_reports() -> list[Path]:
+    """Every real report in every format (text formats, HTML, PDF) plus the seed."""
+    if not REAL.is_dir():
+        return []
+    other = sorted(p for p in REAL.iterdir() if p.suffix in (".html", ".pdf", ".docx"))
+    return text_reports() + other
 
 
 def manifest() -> dict[str, dict]:

@@ -72,7 +72,8 @@ def read_pdf(data: bytes, path: str) -> Document:
         raise InputError(path, f"damaged or truncated PDF ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many exception types for broken files
         name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
+        chain = " ".join(type(e).__name__ for e in (exc, exc.__cause__, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)]) if e is not None)
+        if "Password" in chain or "Encrypt" in chain:
             raise InputError(path, "the PDF is encrypted (password protected); save an unprotected copy") from None
         raise InputError(path, f"cannot open the PDF ({name}: {exc})") from None
     rendered: list[tuple[str, int, int | None]] = []
