@@ -69,18 +69,59 @@ FileArg = typer.Argument(..., help="报告文件（TXT/Markdown；UTF-8、GB1803
 FailOpt = typer.Option(FailOn.error, "--fail-on", help="退出码 1 的最低严重程度")
 
 
+class Method(str, Enum):
+    json_schema = "json_schema"
+    function_calling = "function_calling"
+    json_mode = "json_mode"
+
+
 @app.command()
 def memo(
     file: Path = FileArg,
     format: MemoFormat = typer.Option(MemoFormat.markdown, "--format", "-f", help="markdown 或 json"),
     fail_on: FailOn = FailOpt,
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
+    llm: bool = typer.Option(False, "--llm", help="另请 OpenAI 兼容端点审阅正文（结果经程序核验）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="与 --llm 同用：只统计提示词 token 与估算费用，不联网"),
+    llm_config: Path | None = typer.Option(None, "--llm-config", help="TOML 配置文件（[llm] 表）"),
+    base_url: str | None = typer.Option(None, "--base-url", help="端点地址，如 http://127.0.0.1:8000/v1"),
+    model: str | None = typer.Option(None, "--model", help="模型名"),
+    api_key_env: str | None = typer.Option(None, "--api-key-env", help="保存 API key 的环境变量名（默认 REVIEWER_API_KEY）"),
+    structured_method: Method | None = typer.Option(None, "--structured-method", help="结构化输出方式"),
+    timeout: float | None = typer.Option(None, "--timeout", help="单次请求超时（秒）"),
+    max_retries: int | None = typer.Option(None, "--max-retries", help="超时、429、5xx 的重试次数"),
+    max_concurrency: int | None = typer.Option(None, "--max-concurrency", help="批量时的最大并发请求数"),
+    token_budget: int | None = typer.Option(None, "--token-budget", help="提示词输入 token 上限（默认 4000）"),
 ) -> None:
     """Write the reviewer memo for FILE (Chinese Markdown, or JSON with a schema version)."""
     from reviewer.memo import build_memo, render_markdown
 
     review = _review(file)
-    m = build_memo(review)
+    llm_meta = None
+    if llm or dry_run:
+        from reviewer.llm.config import ConfigError, load_config
+
+        overrides = {"base_url": base_url, "model": model, "api_key_env": api_key_env,
+                     "structured_method": structured_method.value if structured_method else None, "timeout": timeout,
+                     "max_retries": max_retries, "max_concurrency": max_concurrency, "token_budget": token_budget}
+        try:
+            config = load_config(str(llm_config) if llm_config else None, overrides)
+        except ConfigError as exc:
+            _die(str(exc))
+        from reviewer.llm.client import dry_run as llm_dry_run
+        from reviewer.llm.client import run_llm_review
+
+        if dry_run:
+            outcome = llm_dry_run(review.report, review.findings, config)
+            cost = f"{outcome.estimated_cost:.6f}" if outcome.estimated_cost is not None else "未知（未配置单价）"
+            cut = "、".join(outcome.truncated) or "无"
+            _emit(f"提示词 token：{outcome.prompt_tokens}（o200k_base 估算）\n预算：{outcome.budget}\n截断部分：{cut}\n"
+                  f"模型：{config.model or '（未配置）'}\n端点：{config.endpoint_label() or '（未配置）'}\n估算费用：{cost}\n", output)
+            raise typer.Exit(code=0)
+        if not config.configured:
+            _die("--llm needs an endpoint: set --base-url and --model (or REVIEWER_BASE_URL / REVIEWER_MODEL, or a config file)")
+        llm_meta = run_llm_review(review.report, review.findings, config).memo_meta()
+    m = build_memo(review, llm=llm_meta)
     text = render_markdown(m) if format == MemoFormat.markdown else m.model_dump_json(indent=2) + "\n"
     _emit(text, output)
     _gate(review.findings, fail_on)

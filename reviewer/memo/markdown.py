@@ -152,4 +152,49 @@ def render_markdown(memo: Memo) -> str:
     out.append("## 九、建议向报告机关提出的问题")
     out += [f"{i}. {esc(q)}" for i, q in enumerate(memo.questions, 1)] or ["- 无"]
     out.append("")
+    out += _llm_section(memo.llm)
     return "\n".join(out)
+
+
+_KIND = {"claims": "数字表述", "contradictions": "矛盾", "problems": "问题评估", "questions": "问题清单", "summary": "摘要"}
+
+
+def _llm_section(llm: dict) -> list[str]:
+    """Section 十: the model's review, only items that code has grounded; or why the LLM part failed."""
+    status = llm.get("status")
+    if not status:
+        return []
+    out = ["## 十、大模型审阅（经程序核验）"]
+    out.append(f"- 端点：`{llm.get('endpoint', '')}`；模型：{esc(llm.get('model', ''))}；提示词 {llm.get('prompt_version')}，输出结构 {llm.get('schema_version')}；"
+               f"输入约 {llm.get('prompt_tokens', 0)} token（预算 {llm.get('token_budget', 0)}）" + ("；命中缓存" if llm.get("cache_hit") else ""))
+    if status != "ok":
+        out.append(f"- {esc(llm.get('reason', ''))}")
+        out.append("")
+        return out
+    dropped = llm.get("dropped", {})
+    total = llm.get("dropped_total", 0)
+    out.append(f"- 模型返回的条目中有 {total} 条未通过程序核验（引文不在报告中、数字不符或单元格不存在），已丢弃"
+               + (f"：{'，'.join(f'{_KIND.get(k, k)} {v} 条' for k, v in dropped.items())}" if dropped else "") + "。")
+    if llm.get("summary"):
+        out.append(f"- 模型摘要：{esc(llm['summary'])}")
+    if llm.get("claims"):
+        out.append("")
+        out.append("| 正文原文（模型摘录，已核对） | 行 | 正文数字 | 表格单元格 | 表格数字（程序读取） | 程序比较 |")
+        out.append("|---|---|---|---|---|---|")
+        for c in llm["claims"]:
+            from reviewer.describe import describe
+
+            out.append(f"| {esc(c['quote'])} | {c['line']} | {_v(c['narrative'])} | {esc(describe(c['cell']))} | {_v(c['table'])} | {'一致' if c['agrees'] else '不一致'} |")
+        out.append("")
+    for c in llm.get("contradictions", []):
+        out.append(f"- **前后矛盾**：{esc(c['explanation'])}")
+        out.append(f"  > 第{c['line_a']}行：{esc(c['quote_a'])}")
+        out.append(f"  > 第{c['line_b']}行：{esc(c['quote_b'])}")
+    for p in llm.get("problems", []):
+        answer = f"对应措施（第{p['improvement_line']}行）：{esc(p['improvement'])}" if p.get("improvement") else "未见对应的改进措施"
+        out.append(f"- 第五部分问题（第{p['line']}行）：{esc(p['problem'])}；{'具体' if p['specific'] else '笼统'}；{answer}")
+    if llm.get("questions"):
+        out.append("- 模型建议追问：")
+        out += [f"  {i}. {esc(q)}" for i, q in enumerate(llm["questions"], 1)]
+    out.append("")
+    return out

@@ -1,0 +1,76 @@
+"""A persistent LangChain cache on stdlib sqlite3 (``langchain_community``'s SQLiteCache is not a dependency).
+
+Key: sha256 of the prompt and LangChain's ``llm_string`` (endpoint URL, model, temperature, structured-output
+parameters); the prompt itself carries the prompt version and schema version. Values are LangChain-serialised
+generations. The API key is never stored (LangChain keeps it as a secret reference).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+from langchain_core.caches import RETURN_VAL_TYPE, BaseCache
+from langchain_core.load import dumps, loads
+
+
+def _serialisable(generation: Any) -> Any:
+    """Store the parsed pydantic object that OpenAI structured output attaches (``additional_kwargs['parsed']``)
+    as a plain dict: LangChain cannot serialise the object, and its parser accepts the dict back."""
+    message = getattr(generation, "message", None)
+    if message is not None and "parsed" in getattr(message, "additional_kwargs", {}):
+        parsed = message.additional_kwargs["parsed"]
+        kwargs = dict(message.additional_kwargs)
+        kwargs["parsed"] = parsed.model_dump() if hasattr(parsed, "model_dump") else parsed
+        generation = generation.model_copy(update={"message": message.model_copy(update={"additional_kwargs": kwargs})})
+    return generation
+
+
+class SQLiteLLMCache(BaseCache):
+    """Thread-safe sqlite3 cache: table ``cache(k TEXT PRIMARY KEY, v TEXT)`` in the file ``path``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        self._conn.execute("CREATE TABLE IF NOT EXISTS cache (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+        self._conn.commit()
+        self.hits = 0
+
+    @staticmethod
+    def _key(prompt: str, llm_string: str) -> str:
+        return hashlib.sha256((prompt + "\0" + llm_string).encode("utf-8")).hexdigest()
+
+    def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
+        with self._lock:
+            row = self._conn.execute("SELECT v FROM cache WHERE k = ?", (self._key(prompt, llm_string),)).fetchone()
+        if row is None:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                value = loads(row[0], allowed_objects="core")
+        except Exception:  # noqa: BLE001 - a corrupt entry is a miss
+            return None
+        self.hits += 1
+        return value
+
+    def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+        payload = dumps([_serialisable(g) for g in return_val])
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO cache (k, v) VALUES (?, ?)", (self._key(prompt, llm_string), payload))
+            self._conn.commit()
+
+    def clear(self, **kwargs: Any) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM cache")
+            self._conn.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
