@@ -179,6 +179,30 @@ def parse(file: Path = FileArg) -> None:
 
 
 @app.command()
+def batch(
+    paths: list[str] = typer.Argument(..., help="报告文件、文件夹或通配符", show_default=False),
+    outdir: Path = typer.Option(..., "--output-dir", "-o", help="输出目录（审查意见、SQLite 库、汇总表、仪表盘）"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
+    fail_on: FailOn = FailOpt,
+) -> None:
+    """Review many reports into OUTDIR: memos, a resumable SQLite store, CSV/XLSX summary and an HTML dashboard."""
+    from reviewer.batch.runner import run_batch
+
+    if outdir.exists() and not outdir.is_dir():
+        _die(f"{outdir}: not a directory")
+    try:
+        result = run_batch(paths, outdir, jobs=jobs, fail_on=fail_on.value)
+    except OSError as exc:
+        _die(f"{outdir}: cannot write the batch output ({exc.strerror or exc})")
+    typer.echo(
+        f"{result.files} files: {result.reviewed} reviewed, {result.skipped} unchanged, {result.errors} unreadable; "
+        f"{result.cross_findings} cross-report findings; {result.seconds:.1f} s. Dashboard: {result.outputs.get('dashboard', '-')}",
+        err=True,
+    )
+    raise typer.Exit(code=result.exit_code)
+
+
+@app.command()
 def rules() -> None:
     """List the registered rule IDs with their default severity and source."""
     from reviewer.checks import RULES

@@ -233,6 +233,7 @@ class AnnualReport(BaseModel):
     t4: Table
     is_report: bool = True
     lines: list[Line] = Field(default_factory=list, exclude=True)
+    figures: list[NarrativeFigure] = Field(default_factory=list, exclude=True)
 
     def section(self, number: int) -> Section | None:
         for s in self.sections:

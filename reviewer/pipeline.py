@@ -29,7 +29,12 @@ def parse_file(path: str | Path) -> AnnualReport:
 
 
 def narrative_figures(report: AnnualReport) -> list[NarrativeFigure]:
-    """Figures stated in the narrative of ``report`` (deterministic extractor), with their section numbers."""
+    """Figures stated in the narrative of ``report`` (deterministic extractor), with their section numbers.
+
+    The parser already extracted them once (``report.figures``); they are recomputed only for a report built
+    without the parser."""
+    if report.figures or not report.lines:
+        return list(report.figures)
     from reviewer.narrative import extract_figures
 
     sections = sorted(report.sections, key=lambda s: s.line)

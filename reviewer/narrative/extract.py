@@ -118,7 +118,8 @@ FEE_NOTICE_COUNT_UNITS: tuple[str, ...] = ("件", "份", "次", "个", "笔")
 
 #: Arabic number with optional approximation words and unit. Units ``年/月/日/号/%`` mark non-figures.
 _NUM_RE = re.compile(
-    r"(?<![\d.A-Za-z])(?P<pre>约|近|超过|超|逾|大约|将近)?\s*"
+    # "\s*" only after a prefix word: a bare leading "\s*" backtracks quadratically over masked (blank) runs
+    r"(?<![\d.A-Za-z])(?:(?P<pre>约|近|超过|超|逾|大约|将近)\s*)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"\s*(?P<post>余|多)?\s*(?P<unit>万元|元|件次|件|起|项|个|份|宗|次|条|篇|场|期|部|笔|名|位|%|年|月|日|号|人次|人|万)?"
 )

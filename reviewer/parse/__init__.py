@@ -42,7 +42,8 @@ def parse_document(doc: Document) -> AnnualReport:
 
     t3 = parse_t3(view, blocks["t3"], sec.get(3))
     t4 = parse_t4(view, blocks["t4"], sec.get(4))
-    t2 = parse_t2(view, blocks["t2"], sec.get(2), template, _t2_narrative(doc, template))
+    figures = _narrative(doc, sections, template)
+    t2 = parse_t2(view, blocks["t2"], sec.get(2), template, _t2_values(figures))
 
     sign_office = meta.find_signature_office(view, sign)
     _trim_signature(view, sections, sign, sign_office)
@@ -69,17 +70,28 @@ def parse_document(doc: Document) -> AnnualReport:
         t4=t4,
         is_report=is_report,
         lines=doc.lines,
+        figures=figures,
     )
 
 
-def _t2_narrative(doc: Document, template: str) -> dict[str, set[float]]:
-    """Values the narrative states for table-2 cells (``row.column`` -> values), used to settle glued splits."""
-    try:
-        from reviewer.narrative import extract_figures
+def _narrative(doc: Document, sections, template: str):
+    """Figures stated in the narrative (extracted once per report; also used to settle glued table-2 splits)."""
+    from reviewer.narrative import extract_figures
 
-        figures = extract_figures([(ln.number, ln.original) for ln in doc.lines], None, template=template)
-    except Exception:  # noqa: BLE001 - the narrative is a hint here; parsing must not depend on it
-        return {}
+    ordered = sorted(sections, key=lambda s: s.line)
+
+    def section_of(line: int) -> int | None:
+        found = None
+        for s in ordered:
+            if s.line <= line:
+                found = s.number
+        return found
+
+    return extract_figures([(ln.number, ln.original) for ln in doc.lines], section_of, template=template)
+
+
+def _t2_values(figures) -> dict[str, set[float]]:
+    """Values the narrative states for table-2 cells (``row.column`` -> values)."""
     out: dict[str, set[float]] = {}
     for f in figures:
         if f.metric.startswith("t2.") and "+" not in f.metric and not f.approximate:

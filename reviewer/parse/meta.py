@@ -25,25 +25,40 @@ _ORGAN_SUFFIX = (
 _ORGAN_RE = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:" + "|".join(_ORGAN_SUFFIX) + r"))")
 
 
+_TITLE_RE2 = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<office>[\u4e00-\u9fff()（）]{2,30}?)政府信息公开(?:工作)?(?:年度)?报告")
+_QUOTED_TITLE = re.compile(r"《(?P<title>[^》]{4,60}?(?:19|20)\d{2}年度?政府信息公开(?:工作)?(?:年度)?报告)》")
+
+
 def find_title(view: TextView) -> tuple[str, int | None]:
-    """The report title and its 1-based line, from the first lines or a ``标题:`` metadata line."""
-    lines = view.text.split("\n")
-    for i, ln in enumerate(lines[:15]):
-        s = ln.strip()
+    """The report title and its 1-based line: the first lines (a title may wrap onto a second line), a ``标题:``
+    metadata line, or a title quoted in the preamble (《…年度报告》)."""
+    lines = [ln.strip() for ln in view.text.split("\n")]
+    nonempty = [(i, ln) for i, ln in enumerate(lines[:20]) if ln and not re.fullmatch(r"[-—\d\s]+|正文", ln)]
+    for k, (i, s) in enumerate(nonempty[:12]):
         if s.startswith("标题:"):
             s = s[3:].strip()
-        if _TITLE_RE.search(s.replace(" ", "")) and len(s) <= 80:
-            return s, view.numbers[i]
+        for candidate in (s, s + (nonempty[k + 1][1] if k + 1 < len(nonempty) else "")):
+            c = candidate.replace(" ", "")
+            if len(c) <= 80 and (_TITLE_RE.search(c) or _TITLE_RE2.search(c)):
+                return candidate, view.numbers[i]
+    m = _QUOTED_TITLE.search(view.compact[:800])
+    if m:
+        return m.group("title"), view.line_of(view.to_text(m.start()))
     return "", None
 
 
 def title_year_office(title: str) -> tuple[int | None, str]:
     """Statistical year and office name printed in ``title`` (None / '' when absent)."""
-    m = _TITLE_RE.search(title.replace(" ", ""))
-    if not m:
-        return None, ""
-    office = m.group("office").strip("()（）")
-    return int(m.group("year")), office
+    compact = title.replace(" ", "")
+    m = _TITLE_RE.search(compact)
+    if m and m.group("office"):
+        return int(m.group("year")), m.group("office").strip("()（）")
+    m2 = _TITLE_RE2.search(compact)
+    if m2:
+        return int(m2.group("year")), m2.group("office").strip("()（）")
+    if m:
+        return int(m.group("year")), ""
+    return None, ""
 
 
 def find_period(view: TextView) -> dict | None:
@@ -94,8 +109,9 @@ def find_signature_office(view: TextView, sign: dict | None) -> str:
     if m is None or m.end() != len(before):
         return ""
     name = m.group(1)
-    for sep in ("。", "，", "：", ":"):
+    for sep in ("。", "，", "：", ":", "事项", "情况", "报告"):
         name = name.split(sep)[-1]
+    name = re.sub(r"^(?:无|暂无|没有)(?=[\u4e00-\u9fff]{4})", "", name)
     return name
 
 

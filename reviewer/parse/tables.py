@@ -18,6 +18,7 @@ never zeros.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -85,15 +86,16 @@ class RowMatch:
 def _typed(d: Draft, view: TextView) -> Cell:
     raw = d.raw.strip()
     line = view.line_of(d.offset)
+    # model_construct: the values are built here and already valid (thousands of cells per batch report)
     if raw == "":
-        return Cell(kind="blank", raw="", line=line)
+        return Cell.model_construct(kind="blank", value=None, raw="", line=line, inferred=False)
     clean = raw.replace(" ", "")
     value = to_number(clean) if _NUM_RE.match(clean.rstrip("元").removesuffix("万")) else None
     if value is None and clean.endswith(("元", "万元")):
         value = to_number(clean)
     if value is not None:
-        return Cell(kind="number", value=value, raw=raw, line=line, inferred=d.inferred)
-    return Cell(kind="token", raw=raw, line=line)
+        return Cell.model_construct(kind="number", value=value, raw=raw, line=line, inferred=d.inferred)
+    return Cell.model_construct(kind="token", value=None, raw=raw, line=line, inferred=False)
 
 
 # ------------------------------------------------------------------------------------------------ blocks
@@ -186,12 +188,15 @@ def _strip_region(region: str, next_spec) -> str:
     return region
 
 
+_GROUP_PATTERNS = [re.compile(r"\s*".join(map(re.escape, normalise(g)))) for g in T3_GROUP_LABELS]
+
+
 def _cut_group_subtotal(region: str) -> tuple[str, str]:
     """Split a region at a group label: (row part, subtotal part printed after the group label)."""
-    compact_groups = [normalise(g) for g in T3_GROUP_LABELS]
-    for g in compact_groups:
-        pattern = r"\s*".join(map(re.escape, g))
-        m = re.search(pattern, region)
+    if not any(ch in region for ch in "本不无其"):
+        return region, ""
+    for pattern in _GROUP_PATTERNS:
+        m = pattern.search(region)
         if m:
             return region[: m.start()] + " " * (m.end() - m.start()), region[m.end() :]
     return region, ""
@@ -255,8 +260,9 @@ def read_region(region: str, base: int, n: int, slot: int) -> Reading:
     toks = _tokens(region, base)
     if slot and "\n" in region and toks:
         line_starts = [0] + [m.end() for m in re.finditer("\n", region)]
+
         def line_idx(off: int) -> int:
-            return sum(1 for s in line_starts if s <= off - base) - 1
+            return bisect.bisect_right(line_starts, off - base) - 1
         first = line_idx(toks[0].offset)
         anchor_base = slot if first % slot == 0 else slot + first % slot
         cells = [Draft("", base) for _ in range(n)]

@@ -8,6 +8,7 @@ searched in the *compact* text (all whitespace removed) and positions are mapped
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from reviewer.ingest.text import normalise
@@ -15,6 +16,11 @@ from reviewer.models import Line
 
 #: Page footers printed inside tables by PDF and PDF->Markdown extraction ("- 4 -", "— 4 —").
 FOOTER_RE = re.compile(r"^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _needle(needle: str) -> str:
+    return re.sub(r"\s+", "", normalise(needle))
 
 
 class TextView:
@@ -79,7 +85,7 @@ class TextView:
 
         Returns ``(text_start, text_end)`` offsets of the match in ``text`` (end exclusive), or None.
         """
-        key = re.sub(r"\s+", "", normalise(needle))
+        key = _needle(needle)
         cstart = self.to_compact(start)
         cend = len(self.compact) if end is None else self.to_compact(end)
         idx = self.compact.find(key, cstart, cend)

@@ -1,0 +1,185 @@
+"""Checks across reports of one batch: the same office in consecutive years, and offices against each other.
+
+Cross-year (rulebook B/C, needs the previous report): XY-CARRY, XY-T2-STOCK, CELL-COPY-PATTERN, Q-SEC5-COPY-PREV,
+Q-SEC5-PREV-FOLLOWUP. Offices are grouped by the organ name read from the report (title, metadata, signature or
+body), names contained in one another being one organ ("省教育厅" = "河北省教育厅" when only one such organ is in
+the batch); the file name is the fallback for the office and the year.
+
+Cross-office: section 五 text shared nearly verbatim by different offices (MinHash LSH candidates from datasketch,
+confirmed with rapidfuzz; reported under Q-SEC5-SPECIFIC) and outliers of the refusal and "not held" shares
+against the batch (reported under PL-DENIAL-SHARE / PL-NOINFO-SHARE with the peer figures).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+COPY_THRESHOLD = 85.0
+FOLLOWUP = re.compile(r"上一?年度?|去年|上年|整改落实|整改情况|已整改|落实情况|改进情况")
+_YEARS = re.compile(r"(?:19|20)\d{2}\s*年度?|[一二]〇[一二三四五六七八九〇]{2}年")
+
+
+def _year_from_name(path: str) -> int | None:
+    m = re.search(r"(20\d{2}|19\d{2})", Path(path).name)
+    return int(m.group(1)) if m else None
+
+
+def _name_key(path: str) -> str:
+    stem = Path(path).name.split(".")[0]
+    return re.sub(r"(20\d{2}|19\d{2})[_-]?", "", stem).strip("_-") or stem
+
+
+def group_offices(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Group report rows by organ. Returns ``canonical name -> rows`` (rows gain ``_year``)."""
+    keys: dict[str, str] = {}
+    names = sorted({r["office_key"] for r in rows if r.get("office_key")}, key=len, reverse=True)
+    canon: list[str] = []
+    for name in names:
+        matches = [c for c in canon if (name in c or c in name) and min(len(name), len(c)) >= 4]
+        if len(matches) == 1:
+            keys[name] = matches[0]
+        else:
+            canon.append(name)
+            keys[name] = name
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        key = keys.get(r.get("office_key") or "") or f"文件:{_name_key(r['path'])}"
+        r["_year"] = r.get("year") or _year_from_name(r["path"])
+        groups[key].append(r)
+    return groups
+
+
+def _finding(rule: str, severity: str, row: dict, message: str, other: dict | None = None, **figures: Any) -> dict[str, Any]:
+    return {"rule": rule, "severity": severity, "path": row["path"], "other_path": other["path"] if other else None,
+            "message": message, "figures": figures}
+
+
+def _strip_years(text: str) -> str:
+    return _YEARS.sub("", text or "")
+
+
+def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Findings and the record of every cross-year comparison made (``checks``: rule, office, years, status)."""
+    from rapidfuzz import fuzz
+
+    findings: list[dict[str, Any]] = []
+    checks: list[dict[str, Any]] = []
+    followup_done: set[str] = set()
+    for office, rows in groups.items():
+        by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r in rows:
+            if r["_year"]:
+                by_year[r["_year"]].append(r)
+        for year in sorted(by_year):
+            if year - 1 not in by_year:
+                continue
+            for cur in by_year[year]:
+                for prev in by_year[year - 1]:
+                    s, p = cur["summary"], prev["summary"]
+                    # XY-CARRY: this year's 上年结转 = last year's 结转下年度, per column
+                    a, b = s.get("t3_carried_over"), p.get("t3_carried_forward")
+                    status = "not_assessable"
+                    if a and b:
+                        cols = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+                        diffs = [(cols[i], x, y) for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x != y]
+                        status = "mismatch" if diffs else "ok"
+                        if diffs:
+                            sev = "warning" if s.get("restructuring") else "error"
+                            detail = "；".join(f"{c}：本年上年结转 {x}，上年结转下年度 {y}" for c, x, y in diffs)
+                            findings.append(_finding("XY-CARRY", sev, cur, f"{office} {year}年表三“上年结转”与{year - 1}年报告“结转下年度”不一致：{detail}。",
+                                                     prev, columns=[c for c, _, _ in diffs], this_year=a, last_year=b))
+                    checks.append({"rule": "XY-CARRY", "office": office, "year": year, "prev_year": year - 1, "path": cur["path"],
+                                   "prev_path": prev["path"], "status": status})
+                    # XY-T2-STOCK: in force now ≈ in force last year + issued - repealed
+                    for row, name in (("normative_documents", "行政规范性文件"), ("rules", "规章")):
+                        t, q = s.get("t2", {}).get(row, {}), p.get("t2", {}).get(row, {})
+                        vals = (t.get("in_force"), q.get("in_force"), t.get("issued"), t.get("repealed"))
+                        if all(isinstance(v, (int, float)) for v in vals):
+                            expected = vals[1] + vals[2] - vals[3]
+                            if vals[0] != expected:
+                                findings.append(_finding("XY-T2-STOCK", "warning", cur,
+                                                         f"{name}现行有效 {vals[0]} 件，按上年 {vals[1]} + 本年制发 {vals[2]} − 本年废止 {vals[3]} 应为 {expected} 件；请说明差异（到期失效、修订或划转）。",
+                                                         prev, in_force=vals[0], last_in_force=vals[1], issued=vals[2], repealed=vals[3]))
+                    # CELL-COPY-PATTERN: every numeric cell identical to last year's report
+                    ca, cb = s.get("cells") or [], p.get("cells") or []
+                    nums = [v for v in ca if isinstance(v, (int, float))]
+                    if ca and ca == cb and len(nums) >= 10 and any(v for v in nums):
+                        findings.append(_finding("CELL-COPY-PATTERN", "warning", cur, f"全部 {len(ca)} 个表格单元格与{year - 1}年报告完全相同。", prev, cells=len(ca)))
+                    # Q-SEC5-COPY-PREV: section 五 near-identical to last year's (years removed)
+                    ta, tb = _strip_years(s.get("sec5", "")), _strip_years(p.get("sec5", ""))
+                    if len(ta) >= 40 and len(tb) >= 40:
+                        score = fuzz.ratio(ta, tb)
+                        if score >= COPY_THRESHOLD:
+                            findings.append(_finding("Q-SEC5-COPY-PREV", "warning", cur, f"第五部分与{year - 1}年报告相似度 {score:.0f}%（去除年份后），疑为照搬上年文本。",
+                                                     prev, similarity=round(score, 1)))
+                        elif not FOLLOWUP.search(s.get("sec5", "")) and cur["path"] not in followup_done:
+                            followup_done.add(cur["path"])
+                            findings.append(_finding("Q-SEC5-PREV-FOLLOWUP", "warning", cur, f"第五部分未说明{year - 1}年报告所列问题的整改情况。", prev))
+    return findings, checks
+
+
+def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Boilerplate section 五 shared by different offices, and refusal / not-held share outliers."""
+    findings: list[dict[str, Any]] = []
+    office_of = {r["path"]: office for office, rs in groups.items() for r in rs}
+    texts = {r["path"]: _strip_years(r["summary"].get("sec5", "")) for r in rows}
+    texts = {p: t for p, t in texts.items() if len(t) >= 60}
+    if len(texts) >= 2:
+        from datasketch import MinHash, MinHashLSH
+        from rapidfuzz import fuzz
+
+        lsh = MinHashLSH(threshold=0.7, num_perm=64)
+        hashes = {}
+        for path, text in texts.items():
+            m = MinHash(num_perm=64)
+            for i in range(len(text) - 2):
+                m.update(text[i : i + 3].encode("utf-8"))
+            hashes[path] = m
+            lsh.insert(path, m)
+        seen: set[tuple[str, str]] = set()
+        for path, m in hashes.items():
+            for other in lsh.query(m):
+                if other == path or office_of.get(other) == office_of.get(path):
+                    continue
+                pair = tuple(sorted((path, other)))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                score = fuzz.ratio(texts[path], texts[other])
+                if score >= COPY_THRESHOLD:
+                    row = next(r for r in rows if r["path"] == pair[0])
+                    findings.append(_finding("Q-SEC5-SPECIFIC", "warning", row,
+                                             f"第五部分与另一机关（{office_of.get(pair[1], '')}）的报告相似度 {score:.0f}%，为套用文本。",
+                                             {"path": pair[1]}, similarity=round(score, 1)))
+    for key, rule, name in (("denied", "PL-DENIAL-SHARE", "不予公开"), ("not_held", "PL-NOINFO-SHARE", "本机关不掌握")):
+        shares = []
+        for r in rows:
+            f = r["summary"].get("figures", {})
+            total = f.get("total_processed")
+            value = f.get(key)
+            if isinstance(total, (int, float)) and total >= 10 and isinstance(value, (int, float)):
+                shares.append((value / total, r, value, total))
+        if len(shares) < 20:
+            continue
+        values = sorted(s for s, *_ in shares)
+        median = statistics.median(values)
+        p95 = values[int(0.95 * (len(values) - 1))]
+        for share, r, value, total in shares:
+            if share > p95 and share > median * 2 and share > 0.2:
+                findings.append(_finding(rule, "info", r, f"{name} {value}/{total} 件（{share:.0%}），高于本批 {len(shares)} 份报告的第95百分位 {p95:.0%}（中位数 {median:.0%}）。",
+                                         None, share=round(share, 4), batch_median=round(median, 4), batch_p95=round(p95, 4), peers=len(shares)))
+    return findings
+
+
+def cross_findings(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(findings, checks)`` across the stored rows of a batch (``status == 'ok'`` report rows only); ``checks``
+    records every cross-year comparison made, with its status (ok / mismatch / not_assessable)."""
+    ok = [r for r in rows if r["status"] == "ok" and r["summary"].get("is_report", True)]
+    groups = group_offices(ok)
+    findings, checks = cross_year(groups)
+    findings += cross_office(ok, groups)
+    return findings, checks

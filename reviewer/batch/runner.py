@@ -1,0 +1,179 @@
+"""Batch review: files, folders and globs -> memos, SQLite store, cross-report checks, CSV/XLSX/HTML summary.
+
+Workers are processes (``--jobs``, default: CPU count). Results are committed to the store in small atomic
+transactions as they arrive; a re-run skips files whose size and mtime (or, failing that, content hash) and tool
+version are unchanged. A progress bar is drawn on stderr only when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from reviewer import __version__
+from reviewer.batch.store import Store
+from reviewer.batch.worker import review_one
+
+SKIP_NAMES = {"SOURCES.md", "MANIFEST.json", "manifest.jsonl"}
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc", ""}
+
+
+@dataclass
+class BatchResult:
+    """Counts of one run: ``files`` found, ``reviewed`` now, ``skipped`` unchanged, ``errors`` unreadable, and the
+    batch ``exit_code`` (worst of the per-file codes: 0, 1 findings at or above --fail-on, 2 unreadable files)."""
+
+    files: int = 0
+    reviewed: int = 0
+    skipped: int = 0
+    errors: int = 0
+    exit_code: int = 0
+    seconds: float = 0.0
+    cross_findings: int = 0
+    cross_checks: list[dict[str, Any]] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def discover(inputs: list[str]) -> tuple[list[str], list[str]]:
+    """Expand files, folders (recursively) and glob patterns into report files.
+
+    Returns ``(files, problems)``: sorted unique paths, and one-line messages for inputs that matched nothing.
+    Hidden files, the batch's own outputs and known non-report names are skipped.
+    """
+    found: set[str] = set()
+    problems: list[str] = []
+    for item in inputs:
+        matches = [item] if os.path.exists(item) else sorted(glob.glob(item, recursive=True))
+        if not matches:
+            problems.append(f"{item}: no such file, folder or matching glob")
+            continue
+        for m in matches:
+            if os.path.isdir(m):
+                for root, dirs, names in os.walk(m, followlinks=False):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("memos", "__pycache__"))
+                    for name in sorted(names):
+                        if name.startswith(".") or name in SKIP_NAMES or name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm")):
+                            continue
+                        if Path(name).suffix.lower() not in REPORT_SUFFIXES:
+                            continue
+                        found.add(os.path.join(root, name))
+            elif os.path.isfile(m):
+                found.add(m)
+            else:
+                problems.append(f"{m}: not a regular file")
+    return sorted(found), problems
+
+
+def _progress(total: int):
+    if not sys.stderr.isatty() or os.environ.get("CI") == "true" or total == 0:
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+    return progress
+
+
+def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fail_on: str = "error",
+              summary: bool = True) -> BatchResult:
+    """Review every report found in ``inputs`` into ``outdir`` (created if missing). See module doc."""
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    (out / "memos").mkdir(parents=True, exist_ok=True)
+    files, problems = discover(inputs)
+    store = Store(out)
+    result = BatchResult(files=len(files))
+    try:
+        known = store.known()
+        todo: list[str] = []
+        for path in files:
+            prev = known.get(path)
+            try:
+                st = os.stat(path)
+            except OSError:
+                todo.append(path)
+                continue
+            if prev and prev[0] == st.st_size and prev[1] == st.st_mtime and prev[3] == __version__:
+                result.skipped += 1
+                continue
+            if prev and prev[3] == __version__:
+                sha = _sha256(path)
+                if sha is not None and sha == prev[2]:
+                    store.touch(path, st.st_size, st.st_mtime)
+                    result.skipped += 1
+                    continue
+            todo.append(path)
+        worker = partial(review_one, outdir=str(out), fail_on=fail_on)
+        pending: list[dict[str, Any]] = []
+        last_commit = time.monotonic()
+        progress = _progress(len(todo))
+        task = progress.add_task("review", total=len(todo)) if progress else None
+        if progress:
+            progress.start()
+        try:
+            for row in _imap(worker, todo, jobs):
+                pending.append(row)
+                result.reviewed += 1
+                if progress:
+                    progress.advance(task)
+                if len(pending) >= 64 or time.monotonic() - last_commit > 1.0:
+                    store.put_many(pending)
+                    pending = []
+                    last_commit = time.monotonic()
+            store.put_many(pending)
+        finally:
+            if progress:
+                progress.stop()
+        rows = store.rows(files)
+        from reviewer.batch.cross import cross_findings
+
+        cross, checks = cross_findings(rows)
+        store.replace_cross_findings(cross)
+        result.cross_checks = checks
+        result.cross_findings = len(cross)
+        result.errors = sum(1 for r in rows if r["status"] != "ok") + len(problems)
+        codes = [r["exit_code"] or 0 for r in rows] + ([2] if problems else [])
+        from reviewer.checks import severity_at_least  # noqa: F401 - same semantics as check
+
+        rank = {"info": 1, "warning": 2, "error": 3, "never": 99}[fail_on]
+        if any({"info": 1, "warning": 2, "error": 3}[f["severity"]] >= rank for f in cross):
+            codes.append(1)
+        result.exit_code = max(codes) if codes else 0
+        if summary:
+            from reviewer.batch.summary import write_summaries
+
+            result.outputs = write_summaries(out, rows, cross, problems, checks)
+    finally:
+        store.close()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _sha256(path: str) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _imap(func, items: list[str], jobs: int | None):
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(items) <= 2:
+        for item in items:
+            yield func(item)
+        return
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else multiprocessing.get_context()
+    chunk = max(1, min(16, len(items) // (jobs * 8) or 1))
+    with ctx.Pool(processes=jobs) as pool:
+        yield from pool.imap_unordered(func, items, chunksize=chunk)
