@@ -211,6 +211,53 @@ def rules() -> None:
         typer.echo(f"{r.id:24s} {r.severity.value:8s} {r.title}  ({r.source})")
 
 
+class EvalSuite(str, Enum):
+    parse = "parse"
+    rules = "rules"
+    narrative = "narrative"
+    memo = "memo"
+
+
+class EvalFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(name="eval")
+def eval_(
+    suite: EvalSuite | None = typer.Option(None, "--suite", help="只运行一个评测套件（默认全部）"),
+    format: EvalFormat = typer.Option(EvalFormat.text, "--format", "-f", help="text 或 json"),
+) -> None:
+    """Run the eval suites (evals/ of the current directory, or $REVIEWER_EVALS_DIR) against evals/thresholds.toml.
+
+    Exit codes: 0 = every threshold met; 3 = a threshold missed (named in the output); 2 = a suite could not run.
+    """
+    runner = _load_evals()
+    raise typer.Exit(code=runner.cli(suite.value if suite else None, format.value))
+
+
+def _load_evals():
+    """Import the ``evals`` package found in the current directory (or ``$REVIEWER_EVALS_DIR``) and return its runner."""
+    import importlib
+    import importlib.util
+
+    env = os.environ.get("REVIEWER_EVALS_DIR")
+    where = Path(env) if env else Path.cwd() / "evals"
+    if not (where / "__init__.py").is_file() or not (where / "runner.py").is_file():
+        typer.echo(f"reviewer eval: cannot run: no eval suites at {where} (run from the repository root or set REVIEWER_EVALS_DIR)", err=True)
+        raise typer.Exit(code=2)
+    where = where.resolve()
+    loaded = sys.modules.get("evals")
+    if loaded is None or Path(getattr(loaded, "__file__", None) or "").resolve().parent != where:
+        for name in [m for m in sys.modules if m == "evals" or m.startswith("evals.")]:
+            del sys.modules[name]
+        spec = importlib.util.spec_from_file_location("evals", where / "__init__.py", submodule_search_locations=[str(where)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["evals"] = module
+        spec.loader.exec_module(module)
+    return importlib.import_module("evals.runner")
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         try:

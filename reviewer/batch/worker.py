@@ -140,8 +140,9 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
         write_text(json_path, memo.model_dump_json(indent=1))
         summary = summarise(review, fail_on)
         r = review.report
+        office = r.office if r.is_report else ""
         row.update(
-            status="ok", error=None, office=r.office, office_key=office_key(r.office), level=r.office_level, year=r.year,
+            status="ok", error=None, office=office, office_key=office_key(office), level=r.office_level, year=r.year,
             template=r.template, n_error=summary["counts"]["error"], n_warning=summary["counts"]["warning"],
             n_info=summary["counts"]["info"], exit_code=summary["exit_code"], summary=summary,
             memo_md=str(md_path.relative_to(outdir)), memo_json=str(json_path.relative_to(outdir)),
