@@ -126,6 +126,7 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
     """Boilerplate section 五 shared by different offices, and refusal / not-held share outliers."""
     findings: list[dict[str, Any]] = []
     office_of = {r["path"]: office for office, rs in groups.items() for r in rs}
+    by_path = {r["path"]: r for r in rows}
     texts = {r["path"]: _strip_years(r["summary"].get("sec5", "")) for r in rows}
     texts = {p: t for p, t in texts.items() if len(t) >= 60}
     if len(texts) >= 2:
@@ -136,8 +137,7 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
         hashes = {}
         for path, text in texts.items():
             m = MinHash(num_perm=64)
-            for i in range(len(text) - 2):
-                m.update(text[i : i + 3].encode("utf-8"))
+            m.update_batch([text[i : i + 3].encode("utf-8") for i in range(len(text) - 2)])
             hashes[path] = m
             lsh.insert(path, m)
         seen: set[tuple[str, str]] = set()
@@ -151,7 +151,7 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
                 seen.add(pair)
                 score = fuzz.ratio(texts[path], texts[other])
                 if score >= COPY_THRESHOLD:
-                    row = next(r for r in rows if r["path"] == pair[0])
+                    row = by_path[pair[0]]
                     findings.append(_finding("Q-SEC5-SPECIFIC", "warning", row,
                                              f"第五部分与另一机关（{office_of.get(pair[1], '')}）的报告相似度 {score:.0f}%，为套用文本。",
                                              {"path": pair[1]}, similarity=round(score, 1)))

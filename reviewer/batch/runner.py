@@ -131,6 +131,22 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         finally:
             if progress:
                 progress.stop()
+        unchanged = result.reviewed == 0 and set(files) == set(known) and (out / "summary.csv").exists() and (out / "cross_checks.json").exists()
+        if unchanged:
+            # nothing changed since the last run: keep its cross-report results and summary files
+            light = store.conn.execute("SELECT status, exit_code FROM reports").fetchall()
+            cross = store.cross_findings()
+            result.errors = sum(1 for status, _ in light if status != "ok") + len(problems)
+            codes = [code or 0 for _, code in light] + ([2] if problems else [])
+            rank = {"info": 1, "warning": 2, "error": 3, "never": 99}[fail_on]
+            if any({"info": 1, "warning": 2, "error": 3}[f["severity"]] >= rank for f in cross):
+                codes.append(1)
+            result.exit_code = max(codes) if codes else 0
+            result.cross_findings = len(cross)
+            result.outputs = {name: str(out / file) for name, file in (("csv", "summary.csv"), ("xlsx", "summary.xlsx"),
+                                                                         ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))}
+            result.seconds = time.perf_counter() - t0
+            return result
         rows = store.rows(files)
         from reviewer.batch.cross import cross_findings
 
@@ -140,8 +156,6 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         result.cross_findings = len(cross)
         result.errors = sum(1 for r in rows if r["status"] != "ok") + len(problems)
         codes = [r["exit_code"] or 0 for r in rows] + ([2] if problems else [])
-        from reviewer.checks import severity_at_least  # noqa: F401 - same semantics as check
-
         rank = {"info": 1, "warning": 2, "error": 3, "never": 99}[fail_on]
         if any({"info": 1, "warning": 2, "error": 3}[f["severity"]] >= rank for f in cross):
             codes.append(1)

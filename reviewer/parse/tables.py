@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from reviewer.ingest.text import normalise
 from reviewer.models import Ambiguity, Cell, Section, Table
-from reviewer.parse.split import split_tokens, to_number
+from reviewer.parse.split import split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView
 from reviewer.template import (
     FMT_2019,
@@ -229,7 +229,7 @@ def _slot_size(block_text: str) -> int:
     return k if k >= 2 and count >= 5 else 0
 
 
-def read_region(region: str, base: int, n: int, slot: int) -> Reading:
+def read_region(region: str, base: int, n: int, slot: int, accept=None) -> Reading:
     """Read one row region into ``n`` cell drafts (see module doc for the layouts).
 
     ``base`` is the text offset of ``region``; ``slot`` the block's lines-per-cell (0 = not slotted).
@@ -289,7 +289,12 @@ def read_region(region: str, base: int, n: int, slot: int) -> Reading:
         raws = [t.raw.removesuffix("万元").removesuffix("元") for t in toks]
         digits = sum(max(1, len(r.lstrip("+-").replace(".", ""))) for r in raws)
         if digits >= n:
-            splits = split_tokens(raws, n)
+            if accept is _row_sum_strs:
+                splits = split_row_sum(raws, n)
+            else:
+                splits = split_tokens(raws, n, accept) if accept is not None else []
+            if not splits:
+                splits = split_tokens(raws, n)[:500]
             if splits:
                 cands = []
                 for sp in splits:
@@ -323,6 +328,11 @@ def _t3_score(rows: dict[str, list[Draft]], specs) -> int:
         if "total_processed" in vals and sum(vals[k][c] for k in leaves if k in vals) == vals["total_processed"][c]:
             score += 1
     return score
+
+
+def _row_sum_strs(cells: list[str]) -> bool:
+    nums = [to_number(c) or 0 for c in cells]
+    return sum(nums[:6]) == nums[6]
 
 
 def _row_sum_ok(drafts: list[Draft]) -> bool:
@@ -369,7 +379,7 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
         region = view.text[m.end : end]
         region = _strip_region(region, specs[i + 1] if i + 1 < len(specs) else None)
         region, sub = _cut_group_subtotal(region)
-        readings[m.spec.key] = read_region(region, m.end, 7, slot)
+        readings[m.spec.key] = read_region(region, m.end, 7, slot, accept=_row_sum_strs)
         nxt_spec = specs[i + 1] if i + 1 < len(specs) else None
         if sub and _tokens(sub, 0) and nxt_spec is not None and nxt_spec.group:
             subtotals[nxt_spec.group] = read_region(sub, end - len(sub), 7, slot)
@@ -493,7 +503,7 @@ def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> T
     region = view.text[data_from : block.end]
     region = re.split(r"\n\s*注[:：]", region)[0]
     slot = _slot_size(view.text[block.start : block.end])
-    reading = read_region(region, data_from, 15, slot)
+    reading = read_region(region, data_from, 15, slot, accept=_t4_ok)
     table = Table(name="t4", status="parsed", layout=reading.layout, line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
     drafts: list[Draft] | None = None
     if reading.candidates:

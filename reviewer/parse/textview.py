@@ -18,6 +18,9 @@ from reviewer.models import Line
 FOOTER_RE = re.compile(r"^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$")
 
 
+_WS = re.compile(r"\s+")
+
+
 @functools.lru_cache(maxsize=4096)
 def _needle(needle: str) -> str:
     return re.sub(r"\s+", "", normalise(needle))
@@ -40,14 +43,9 @@ class TextView:
             self.starts.append(pos)
             pos += len(t) + 1
         self.text = "\n".join(texts)
-        chars: list[str] = []
-        cmap: list[int] = []
-        for i, ch in enumerate(self.text):
-            if not ch.isspace():
-                chars.append(ch)
-                cmap.append(i)
-        self.compact = "".join(chars)
-        self.cmap = cmap
+        text = self.text
+        self.compact = _WS.sub("", text)
+        self.cmap = [i for i, ch in enumerate(text) if not ch.isspace()] if len(self.compact) != len(text) else list(range(len(text)))
         self.cmap.append(len(self.text))
 
     def original(self, start: int, end: int) -> str:
