@@ -82,7 +82,11 @@ def document_from_bytes(data: bytes, name: str) -> Document:
         return read_docx(data, name)
     text, encoding = decode_bytes(data, name)
     originals = split_lines(text)
-    lines = [Line(number=i + 1, original=o, text=normalise(o)) for i, o in enumerate(originals)]
+    # normalise the whole text in one call (OpenCC and NFKC keep line breaks); per line if the count changes
+    normalised = split_lines(normalise(text))
+    if len(normalised) != len(originals):
+        normalised = [normalise(o) for o in originals]
+    lines = [Line.model_construct(number=i + 1, original=o, text=t, page=None) for i, (o, t) in enumerate(zip(originals, normalised))]
     return Document(
         path=name,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -58,7 +58,7 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
 
 def build_document(path: str, data: bytes, fmt: str, rendered: list[tuple[str, int, int | None]], encoding: str = "") -> Document:
     """Make a :class:`Document` from rendered ``(text, source_line, page)`` tuples (one per output line)."""
-    lines = [Line(number=num, original=text, text=normalise(text), page=page) for text, num, page in rendered]
+    lines = [Line.model_construct(number=num, original=text, text=normalise(text), page=page) for text, num, page in rendered]
     return Document(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding or fmt, source_format=fmt, lines=lines)
 
 
