@@ -76,3 +76,16 @@ def describe_identity(ref: str) -> str:
     if key.startswith("t3."):
         return describe(key) + f"（{rule}）"
     return f"{name}（{key}）" if key else name
+
+
+def fmt_number(value: object) -> str:
+    """A number as printed in a memo: integers plainly (``3985758``), decimals without exponent (``670.376375``)."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)

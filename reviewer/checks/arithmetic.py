@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer.checks.registry import Context, finding, rule
-from reviewer.describe import describe, describe_identity
+from reviewer.describe import fmt_number, describe, describe_identity
 from reviewer.models import Finding
 from reviewer.template import T3_APPLICANT_KEYS, T3_COLUMN_KEYS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS
 
@@ -192,7 +192,7 @@ def _cause_text(cause: str) -> str:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+    return str(int(x)) if float(x).is_integer() else f"{fmt_number(x)}"
 
 
 def _failure_finding(ctx: Context, f: Failure, severity: str | None = None, cause: str = "") -> Finding:
@@ -247,8 +247,8 @@ def t3_subtotal(ctx: Context) -> Iterator[Finding]:
     for group, cells in t3.subtotals.items():
         leaves = [r for r in t3.rows if r.startswith(group + "_") or (group == "other_handling" and r.startswith("other_"))]
         for c in T3_COLUMN_KEYS:
-            if c not in cells:
-                continue
+            if c not in cells or cells[c].kind != "number":
+                continue  # a blank or symbol in a subtotal row is CELL-BLANK / CELL-NONNUM's business
             s = sum(t3.rows[r][c].num() for r in leaves)
             if s != cells[c].num():
                 yield finding("T3-SUBTOTAL", f"表三“{group}”小计行“{COL_NAME[c]}”列印为 {_fmt(cells[c].num())}，其细项之和为 {_fmt(s)}。",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reviewer.describe import fmt_number
+
 from collections.abc import Iterator
 
 from reviewer.checks.registry import Context, finding, rule
@@ -102,7 +104,7 @@ def cell_unit_fee(ctx: Context) -> Iterator[Finding]:
         yield finding("CELL-UNIT-FEE", f"行政事业性收费金额写作“{cell.raw}”，表头单位为万元。", where="t2.admin_fees.amount_wan_yuan",
                       figures={"printed": cell.raw}, lines=[cell.line])
     elif cell.num() >= 1_000_000:
-        yield finding("CELL-UNIT-FEE", f"行政事业性收费金额 {cell.value} 万元（即 {cell.num() / 10000:g} 亿元）异常偏大，疑为以元填报。",
+        yield finding("CELL-UNIT-FEE", f"行政事业性收费金额 {cell.value} 万元（即 {fmt_number(cell.num() / 10000)} 亿元）异常偏大，疑为以元填报。",
                       where="t2.admin_fees.amount_wan_yuan", figures={"value": cell.value}, lines=[cell.line])
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer.checks.registry import Context, finding, rule
-from reviewer.describe import row_label
+from reviewer.describe import fmt_number, row_label
 from reviewer.models import Finding, NarrativeFigure
 from reviewer.template import T3_APPLICANT_KEYS
 
@@ -99,7 +99,7 @@ def compare_figures(ctx: Context) -> list[Comparison]:
 def _narr_finding(rule_id: str, c: Comparison, default_severity: str) -> Finding:
     f = c.figure
     value = c.table_value
-    msg = f"正文“{f.quote}”称 {f.value:g}，{metric_label(f.metric)} 为 {value:g}。"
+    msg = f"正文“{f.quote}”称 {fmt_number(f.value)}，{metric_label(f.metric)} 为 {fmt_number(value)}。"
     severity = default_severity
     if c.explained_by:
         msg += f"正文数字与“{c.explained_by}”相符，口径不同（如把上年结转计入本年收到）。"
@@ -129,7 +129,7 @@ def narr_t3(ctx: Context) -> Iterator[Finding]:
                     continue
                 m = re.search(r"(?:所有|全部)(?:申请)?(?:均)?(?:已)?(?:按要求)?(?:办理完成|办结|答复完毕)|均已(?:按要求)?(?:办理完成|办结)", sentence)
                 if m:
-                    yield finding("XS-NARR-T3", f"正文称“{m.group(0)}”，但表三结转下年度继续办理 {cf:g} 件。", severity="warning",
+                    yield finding("XS-NARR-T3", f"正文称“{m.group(0)}”，但表三结转下年度继续办理 {fmt_number(cf)} 件。", severity="warning",
                                   where="t3.carried_forward.total", figures={"carried_forward": cf}, lines=[ln.number], quotes=[m.group(0)])
                     return
 
@@ -185,7 +185,7 @@ def fee_r22(ctx: Context) -> Iterator[Finding]:
     notices = fees.get("notice_count")
     if notices is None or notices.value == 0:
         quote = (notices or fees.get("collected"))
-        yield finding("XS-FEE-R22", f"表三“申请人逾期未按收费通知要求缴纳费用”为 {unpaid:g} 件，说明发出过收费通知，但第六部分未报告收费通知情况"
+        yield finding("XS-FEE-R22", f"表三“申请人逾期未按收费通知要求缴纳费用”为 {fmt_number(unpaid)} 件，说明发出过收费通知，但第六部分未报告收费通知情况"
                       + (f"（仅称“{quote.quote}”）" if quote else "") + "。", where="t3.other_unpaid_fee.total",
                       figures={"unpaid_fee_requests": unpaid, "fee_notices_reported": notices.value if notices else None},
                       lines=[ctx.report.t3.rows["other_unpaid_fee"]["total"].line] + ([quote.line] if quote else []))
@@ -199,7 +199,7 @@ def fee_t2(ctx: Context) -> Iterator[Finding]:
     t2 = ctx.report.t2
     cell = t2.cell("admin_fees", "amount_wan_yuan") if t2.ok else None
     if collected and collected.value > 0 and cell is not None and cell.kind == "number" and cell.num() == 0:
-        yield finding("XS-FEE-T2", f"第六部分称收取信息处理费 {collected.value:g} 元（{collected.value / 10000:g} 万元），表二行政事业性收费为 0。",
+        yield finding("XS-FEE-T2", f"第六部分称收取信息处理费 {fmt_number(collected.value)} 元（{fmt_number(collected.value / 10000)} 万元），表二行政事业性收费为 0。",
                       where="t2.admin_fees.amount_wan_yuan", figures={"collected_yuan": collected.value, "t2_wan_yuan": 0}, lines=[collected.line, cell.line])
 
 
@@ -209,5 +209,5 @@ def fee_notice_ge_paid(ctx: Context) -> Iterator[Finding]:
     fees = fee_figures(ctx)
     amount, collected = fees.get("notice_amount"), fees.get("collected")
     if amount and collected and amount.value < collected.value:
-        yield finding("XS-FEE-NOTICE-GE-PAID", f"收费通知总金额 {amount.value:g} 元少于实际收取 {collected.value:g} 元。", where="section 6",
+        yield finding("XS-FEE-NOTICE-GE-PAID", f"收费通知总金额 {fmt_number(amount.value)} 元少于实际收取 {fmt_number(collected.value)} 元。", where="section 6",
                       figures={"notice_amount": amount.value, "collected": collected.value}, lines=[amount.line, collected.line])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reviewer.describe import fmt_number
+
 from collections.abc import Iterator
 
 from reviewer.checks.registry import Context, finding, rule
@@ -174,5 +176,5 @@ def litigation_counting(ctx: Context) -> Iterator[Finding]:
     lit = (ctx.t4("litigation_direct") or 0) + (ctx.t4("litigation_after_review") or 0)
     after = ctx.t4("litigation_after_review") or 0
     if lit >= 10 and after > lit / 2:
-        yield finding("PL-LITIGATION-COUNTING", f"复议后起诉 {after:g} 件占行政诉讼 {lit:g} 件的一半以上，请确认未将作为复议机关的共同被告案件计入。",
+        yield finding("PL-LITIGATION-COUNTING", f"复议后起诉 {fmt_number(after)} 件占行政诉讼 {fmt_number(lit)} 件的一半以上，请确认未将作为复议机关的共同被告案件计入。",
                       where="t4.litigation_after_review.total", figures={"after_review": after, "litigation": lit})

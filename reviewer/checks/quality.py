@@ -3,6 +3,8 @@ Q-SEC6-EMPTY, Q-NAME-CONSISTENCY, Q-SEC5-CORRECTED-CASES."""
 
 from __future__ import annotations
 
+from reviewer.describe import fmt_number
+
 import re
 from collections.abc import Iterator
 
@@ -53,7 +55,7 @@ def sec5_corrected(ctx: Context) -> Iterator[Finding]:
     corrected = sum(r.t4.rows[b]["corrected"].num() for b in r.t4.rows)
     sec = r.section(5)
     if corrected and (sec is None or not re.search(r"纠正|纠错|败诉|撤销", sec.text)):
-        yield finding("Q-SEC5-CORRECTED-CASES", f"表四结果纠正共 {corrected:g} 件，第五部分未说明原因和整改。", where="t4.*.corrected",
+        yield finding("Q-SEC5-CORRECTED-CASES", f"表四结果纠正共 {fmt_number(corrected)} 件，第五部分未说明原因和整改。", where="t4.*.corrected",
                       figures={"corrected": corrected})
 
 

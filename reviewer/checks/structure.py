@@ -258,9 +258,24 @@ def yr_period(ctx: Context) -> Iterator[Finding]:
         problems.append("不是同一年的1月1日至12月31日")
     if r.year and y2 != r.year:
         problems.append(f"与报告年度{r.year}年不符")
+    body_year = _body_year(r)
+    if not problems and r.year_evidence == "period" and body_year and body_year != y2:
+        problems.append(f"与正文所述年度{body_year}年不符")
     if problems:
         yield finding("YR-PERIOD", f"统计期限“{p['quote']}”" + "，".join(problems) + "。", where="period",
                       figures={"start": p["start"], "end": p["end"], "year": r.year}, lines=[p["line"]], quotes=[p["quote"]])
+
+
+def _body_year(report) -> int | None:
+    """The year section 一 speaks of most often (``2023年，…``), ignoring full dates."""
+    sec = report.section(1)
+    if sec is None:
+        return None
+    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})年(?!\d{1,2}月)", sec.text[:1500]))
+    if not years:
+        return None
+    year, count = years.most_common(1)[0]
+    return year if count >= 2 else None
 
 
 @rule("YR-SIGN-DATE", "error", "落款日期在统计年度之后", "rulebook C.2 [V]")

@@ -13,6 +13,8 @@ Items that fail are dropped and counted per kind with the reason.
 
 from __future__ import annotations
 
+from reviewer.describe import fmt_number
+
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,7 +130,7 @@ class Grounder:
                 g.drop("claims", f"引文不在报告中：{claim.quote[:40]}")
                 continue
             if float(claim.value) not in numbers_in(claim.quote):
-                g.drop("claims", f"引文中没有数字 {claim.value:g}：{claim.quote[:40]}")
+                g.drop("claims", f"引文中没有数字 {fmt_number(claim.value)}：{claim.quote[:40]}")
                 continue
             if not _valid_path(claim.cell):
                 g.drop("claims", f"单元格路径不存在：{claim.cell}")

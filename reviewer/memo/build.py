@@ -13,7 +13,7 @@ from reviewer import __version__
 from reviewer.checks import Context
 from reviewer.checks.arithmetic import t3_failures
 from reviewer.checks.crosssection import compare_figures, fee_figures, metric_label
-from reviewer.describe import describe
+from reviewer.describe import fmt_number, describe
 from reviewer.models import Memo, Severity
 from reviewer.narrative.section5 import fee_statement, review_section5
 from reviewer.pipeline import Review
@@ -32,7 +32,7 @@ def _fmt(value: Any) -> str:
     if value is None:
         return "空白"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{fmt_number(value)}"
     return str(value)
 
 

@@ -6,6 +6,8 @@ text cannot inject links, images or HTML into the memo.
 
 from __future__ import annotations
 
+from reviewer.describe import fmt_number
+
 import re
 
 from reviewer.memo.build import SECTION_TITLES
@@ -30,7 +32,7 @@ def _v(value: object) -> str:
     if value is None:
         return "空白"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{fmt_number(value)}"
     return esc(value)
 
 

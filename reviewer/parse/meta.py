@@ -23,6 +23,8 @@ _ORGAN_SUFFIX = (
     "街道", "厅", "局", "委", "署", "院", "中心", "镇", "乡", "实验区", "办",
 )
 _ORGAN_RE = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:" + "|".join(_ORGAN_SUFFIX) + r"))")
+#: An organ name that ends exactly where the signature date begins (longest suffix wins: 街道办事处, not 街道).
+_ORGAN_END_RE = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:" + "|".join(_ORGAN_SUFFIX) + r"))$")
 
 
 _TITLE_RE2 = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<office>[\u4e00-\u9fff()（）]{2,30}?)政府信息公开(?:工作)?(?:年度)?报告")
@@ -103,10 +105,8 @@ def find_signature_office(view: TextView, sign: dict | None) -> str:
         return ""
     idx = view.compact.rfind(sign["quote"])
     before = view.compact[max(0, idx - 40) : idx]
-    m = None
-    for m in _ORGAN_RE.finditer(before):
-        pass
-    if m is None or m.end() != len(before):
+    m = _ORGAN_END_RE.search(before)
+    if m is None:
         return ""
     name = m.group(1)
     for sep in ("。", "，", "：", ":", "事项", "情况", "报告"):

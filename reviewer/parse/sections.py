@@ -13,7 +13,8 @@ from reviewer.models import HeadingSlip, Section
 from reviewer.parse.textview import TextView
 from reviewer.template import CHINESE_ORDINALS, SECTIONS, chinese_ordinal
 
-_NUM = r"(?P<num>[一二三四五六七八九十]|\d{1,2})[、.]"
+#: Section numbers are 1..6: one Arabic digit (a digit glued before it belongs to a table cell: "…2" + "4、").
+_NUM = r"(?P<num>[一二三四五六七八九十]|\d)[、.]"
 _SUB_NUM = r"[(（](?P<num>[一二三四五六七八九十]|\d{1,2})[)）]"
 #: After a real heading comes text; after an item of a preamble list comes a list separator.
 _LIST_FOLLOWER = set("，,、；;)）等")

@@ -208,7 +208,7 @@ def _tokens(region: str, base: int) -> list[Draft]:
     for noise in _HEADER_NOISE:
         text = text.replace(noise, " " * len(noise))
     out: list[Draft] = []
-    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])", text):
+    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及)(?![\u4e00-\u9fff])", text):
         tok = m.group(0).rstrip(".")
         if not tok or tok == ".":
             continue
@@ -377,11 +377,12 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
         nxt = next((x for x in matches[i + 1 :] if x is not None), None)
         end = nxt.start if nxt else block.end
         region = view.text[m.end : end]
-        region = _strip_region(region, specs[i + 1] if i + 1 < len(specs) else None)
+        # the ordinal to strip is that of the next row actually printed (a missing row must not shift it)
+        nxt_spec = nxt.spec if nxt is not None else None
+        region = _strip_region(region, nxt_spec)
         region, sub = _cut_group_subtotal(region)
         readings[m.spec.key] = read_region(region, m.end, 7, slot, accept=_row_sum_strs)
-        nxt_spec = specs[i + 1] if i + 1 < len(specs) else None
-        if sub and _tokens(sub, 0) and nxt_spec is not None and nxt_spec.group:
+        if sub and _tokens(sub, 0) and nxt_spec is not None and nxt_spec.group and nxt_spec.ordinal == 1:
             subtotals[nxt_spec.group] = read_region(sub, end - len(sub), 7, slot)
     table = Table(name="t3", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
     layouts = Counter(r.layout for r in readings.values())
