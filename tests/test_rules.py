@@ -182,3 +182,27 @@ def test_severity_gate() -> None:
     assert severity_at_least(f, "never") is False
     clean = review_file(FIXTURES / "clean_tab_2023.txt").findings
     assert severity_at_least(clean, "warning") is False
+
+
+def test_inline_subheadings_mentioning_table_words_are_not_slips() -> None:
+    """Regression: an inline sub-heading whose paragraph mentions 上年结转/予以公开 was skipped, so （三） looked
+    like a skipped number (found by the synthetic corpus)."""
+    text = (
+        "栖川市教育局2023年政府信息公开工作年度报告\n\n报告中所列数据的统计期限为2023年1月1日至12月31日。\n一、总体情况\n"
+        "2023年，市教育局围绕招生入学和学生资助做好政府信息公开工作。\n（一）主动公开情况。全年主动公开政府信息120条。\n"
+        "（二）依申请公开情况。全年新收政府信息公开申请5件，上年结转1件。全年办结6件，其中予以公开3件。\n"
+        "（三）政府信息管理情况。落实公开前保密审查制度。\n（四）政府信息公开平台建设情况。优化门户网站栏目设置。\n"
+        "（五）监督保障情况。将政务公开纳入年度考核。\n"
+    )
+    report, f = review_text(text)
+    assert report.heading_slips == []
+    assert by_rule(f, "STR-HEADING-NUMBER") == []
+
+
+def test_arabic_section_number_after_a_table_keeps_the_last_cell() -> None:
+    """Regression (eval suite): '四、' printed as '4、' right after table 3 was read as '24、'/'04、'."""
+    text = SPACED.replace("四、政府信息公开行政复议、行政诉讼情况", "4、政府信息公开行政复议、行政诉讼情况", 1)
+    report, f = review_text(text)
+    assert report.t3.rows["carried_forward"]["total"].gold() == 4
+    assert [(x.figures["printed"], x.figures["expected"]) for x in by_rule(f, "STR-HEADING-NUMBER")] == [("4、", "四、")]
+    assert [x.rule for x in f if x.severity.value == "error"] == []

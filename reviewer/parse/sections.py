@@ -106,7 +106,8 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
         offset = base_line
         for raw in lines:
             m = _SUB_LINE.match(raw)
-            if m and "|" not in raw and not any(w in raw for w in _TABLE_ROW_WORDS + ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计")):
+            table_label = len(raw.strip()) <= 40 and any(w in raw for w in _TABLE_ROW_WORDS + ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计"))
+            if m and "|" not in raw and not table_label:
                 series.append((m.group("num"), offset, raw.strip()))
             offset += len(raw) + 1
         if len(series) >= 3:

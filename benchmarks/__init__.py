@@ -1,0 +1,1 @@
+"""Benchmarks and synthetic data for ``reviewer`` (see :mod:`benchmarks.synth`)."""
