@@ -294,17 +294,16 @@ class _Stream:
     line_at: tuple[int, ...]
 
 
+_CHAR_TABLE = str.maketrans(_CHAR_MAP)
+#: A comma that is not between two digits (a thousands separator) becomes the full-width ``，``.
+_LONE_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
+
+
 def _normalise(line: str) -> str:
     """Return ``line`` with the 1:1 character map applied; ``,`` outside digit groups becomes ``，``."""
-    out = []
-    for i, ch in enumerate(line):
-        if ch == ",":
-            digit_before = i > 0 and line[i - 1].isdigit()
-            digit_after = i + 1 < len(line) and line[i + 1].isdigit()
-            out.append(ch if digit_before and digit_after else "，")
-        else:
-            out.append(_CHAR_MAP.get(ch, ch))
-    return "".join(out)
+    if "," in line:
+        line = _LONE_COMMA.sub("，", line)
+    return line.translate(_CHAR_TABLE)
 
 
 #: Characters that only occur in Traditional Chinese text; enough of them switch on the t2s conversion.
@@ -523,24 +522,15 @@ def _numbers(work: str) -> Iterator[_Number]:
 # ----------------------------------------------------------------------------------------------------- helpers
 
 
-@functools.lru_cache(maxsize=16)
-def _delimiter_positions(text: str, delims: str) -> tuple[int, ...]:
-    """Sorted positions of the characters of ``delims`` in ``text`` (cached per text)."""
-    return tuple(i for i, ch in enumerate(text) if ch in delims)
-
-
 def _back_to(text: str, pos: int, delims: str) -> int:
     """Index just after the last delimiter before ``pos`` (0 if none)."""
-    positions = _delimiter_positions(text, delims)
-    k = bisect.bisect_left(positions, pos)
-    return positions[k - 1] + 1 if k else 0
+    return max(text.rfind(d, 0, pos) for d in delims) + 1
 
 
 def _forward_to(text: str, pos: int, delims: str) -> int:
     """Index of the first delimiter at or after ``pos`` (len if none)."""
-    positions = _delimiter_positions(text, delims)
-    k = bisect.bisect_left(positions, pos)
-    return positions[k] if k < len(positions) else len(text)
+    hits = [i for i in (text.find(d, pos) for d in delims) if i >= 0]
+    return min(hits) if hits else len(text)
 
 
 def _rightmost(context: str, words: tuple[str, ...]) -> tuple[int, str] | None:

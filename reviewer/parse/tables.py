@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from reviewer.ingest.text import normalise
-from reviewer.models import Ambiguity, Cell, Section, Table
+from reviewer.models import Ambiguity, Cell, Section, Table, construct
 from reviewer.parse.split import split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView
 from reviewer.template import (
@@ -88,14 +88,14 @@ def _typed(d: Draft, view: TextView) -> Cell:
     line = view.line_of(d.offset)
     # model_construct: the values are built here and already valid (thousands of cells per batch report)
     if raw == "":
-        return Cell.model_construct(kind="blank", value=None, raw="", line=line, inferred=False)
+        return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": line, "inferred": False})
     clean = raw.replace(" ", "")
     value = to_number(clean) if _NUM_RE.match(clean.rstrip("元").removesuffix("万")) else None
     if value is None and clean.endswith(("元", "万元")):
         value = to_number(clean)
     if value is not None:
-        return Cell.model_construct(kind="number", value=value, raw=raw, line=line, inferred=d.inferred)
-    return Cell.model_construct(kind="token", value=None, raw=raw, line=line, inferred=False)
+        return construct(Cell, {"kind": "number", "value": value, "raw": raw, "line": line, "inferred": d.inferred})
+    return construct(Cell, {"kind": "token", "value": None, "raw": raw, "line": line, "inferred": False})
 
 
 # ------------------------------------------------------------------------------------------------ blocks
