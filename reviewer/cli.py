@@ -17,7 +17,7 @@ import typer
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
+    no_args_is_help=False,
     help="审查政府信息公开工作年度报告 / Review government information disclosure annual reports.",
     pretty_exceptions_enable=False,
 )
@@ -40,8 +40,13 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
+def _one_line(message: str) -> str:
+    """Control characters (e.g. a newline inside a file name) are escaped so the error stays on one line."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message) or "unknown error"
+
+
 def _die(message: str) -> None:
-    typer.echo(f"reviewer: error: {message.splitlines()[0] if message else 'unknown error'}", err=True)
+    typer.echo(f"reviewer: error: {_one_line(message)}", err=True)
     raise typer.Exit(code=2)
 
 
@@ -96,6 +101,8 @@ def memo(
     """Write the reviewer memo for FILE (Chinese Markdown, or JSON with a schema version)."""
     from reviewer.memo import build_memo, render_markdown
 
+    if output is not None and output.exists() and file.exists() and output.resolve() == file.resolve():
+        _die(f"{output}: the output file is the input report; choose another -o path")
     review = _review(file)
     llm_meta = None
     if llm or dry_run:
@@ -286,7 +293,7 @@ def main() -> None:
             sys.stderr.write(exc.format_message().rstrip() + "\n")
             sys.exit(2)
         hint = f" (see 'reviewer {exc.ctx.info_name} --help')" if exc.ctx is not None and exc.ctx.info_name != "reviewer" else " (see 'reviewer --help')"
-        sys.stderr.write(f"reviewer: error: {exc.format_message()}{hint}\n")
+        sys.stderr.write(f"reviewer: error: {_one_line(exc.format_message())}{hint}\n")
         sys.exit(2)
     except (click_exceptions.Abort if hasattr(click_exceptions, "Abort") else typer.Abort, KeyboardInterrupt):
         sys.stderr.write("reviewer: interrupted\n")

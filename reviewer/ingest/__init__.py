@@ -14,11 +14,35 @@ from reviewer.errors import InputError
 from reviewer.ingest.text import decode_bytes, normalise, split_lines
 from reviewer.models import Document, Line, construct
 
-MAX_BYTES = 50 * 1024 * 1024
+import os
+import stat
+
+
+def _limit(name: str, default: int) -> int:
+    """A size limit, overridable by the environment variable ``name`` (a positive integer)."""
+    try:
+        value = int(os.environ.get(name, ""))
+        return value if value > 0 else default
+    except ValueError:
+        return default
+
+
+#: Input limits (each configurable by an environment variable): a real annual report is far below all of them.
+MAX_BYTES = _limit("REVIEWER_MAX_BYTES", 50 * 1024 * 1024)
+MAX_LINES = _limit("REVIEWER_MAX_LINES", 100_000)
+MAX_CHARS = _limit("REVIEWER_MAX_CHARS", 5_000_000)
 
 
 def sniff_format(data: bytes) -> str:
-    """Return ``pdf``, ``zip`` (DOCX or other OOXML), ``ole`` (old .doc/.xls), ``html``, ``markdown`` or ``text``."""
+    """Return ``pdf``, ``zip`` (DOCX or other OOXML), ``ole`` (old .doc/.xls), ``html``, ``markdown`` or ``text``.
+
+    Text formats are recognised in UTF-16/UTF-32 too (their BOM is read first)."""
+    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            sample = data[len(bom) : len(bom) + 400_000]
+            sample = sample[: len(sample) - len(sample) % (4 if "32" in enc else 2)]
+            data = sample.decode(enc, errors="replace").encode("utf-8")
+            break
     head = data[:1024].lstrip()
     if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -45,19 +69,29 @@ def load_document(path: str | Path) -> Document:
     Raises :class:`InputError` (one-line reason naming the file) when the file is missing, is a directory,
     is larger than 50 MiB, is empty or binary, or has a format this reader does not take.
     """
-    p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise InputError(name, "no such file")
-    if p.is_dir():
-        raise InputError(name, "is a directory, not a report file")
+    if name == "":
+        raise InputError("''", "empty file name")
+    p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file is {size} bytes, larger than the {MAX_BYTES}-byte limit")
-        data = p.read_bytes()
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot open the file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(name, "is a directory, not a report file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(name, "not a regular file (device, FIFO or socket); copy the report to a file first")
+    if st.st_size > MAX_BYTES:
+        raise InputError(name, f"file is {st.st_size} bytes, larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)")
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(name, f"file is larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)")
     return document_from_bytes(data, name)
 
 
@@ -81,7 +115,13 @@ def document_from_bytes(data: bytes, name: str) -> Document:
 
         return read_docx(data, name)
     text, encoding = decode_bytes(data, name)
+    if not text.strip().lstrip("\ufeff").strip():
+        raise InputError(name, "the file is empty")
+    if len(text) > MAX_CHARS:
+        raise InputError(name, f"text of {len(text)} characters is larger than the {MAX_CHARS}-character limit (REVIEWER_MAX_CHARS)")
     originals = split_lines(text)
+    if len(originals) > MAX_LINES:
+        raise InputError(name, f"{len(originals)} lines, more than the {MAX_LINES}-line limit (REVIEWER_MAX_LINES)")
     # normalise the whole text in one call (OpenCC and NFKC keep line breaks); per line if the count changes
     normalised = split_lines(normalise(text))
     if len(normalised) != len(originals):

@@ -31,6 +31,8 @@ def _check_zip(data: bytes, path: str) -> None:
     except zipfile.BadZipFile:
         raise InputError(path, "damaged ZIP/DOCX container") from None
     with zf:
+        if any(i.flag_bits & 0x1 for i in zf.infolist()):
+            raise InputError(path, "encrypted ZIP container; save an unprotected copy")
         names = set(zf.namelist())
         if "word/document.xml" not in names:
             raise InputError(path, "ZIP file is not a Word document (no word/document.xml); only .docx is supported")
@@ -94,8 +96,13 @@ def read_docx(data: bytes, path: str) -> Document:
         raise InputError(path, f"DOCX support is not installed ({exc.name})") from None
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - python-docx raises KeyError/ValueError/XMLSyntaxError for bad parts
-        raise InputError(path, f"cannot read the Word document ({type(exc).__name__})") from None
+    except KeyError as exc:
+        raise InputError(path, f"damaged Word document (missing part {exc})") from None
+    except RuntimeError as exc:
+        reason = "encrypted ZIP container; save an unprotected copy" if "encrypt" in str(exc).lower() else f"unreadable ZIP container ({exc})"
+        raise InputError(path, reason) from None
+    except Exception as exc:  # noqa: BLE001 - python-docx raises ValueError/XMLSyntaxError/... for bad parts
+        raise InputError(path, f"cannot read the Word document ({type(exc).__name__}: {str(exc)[:120]})") from None
     rendered: list[tuple[str, int, int | None]] = []
     index = 0
     body = document.element.body

@@ -17,7 +17,6 @@ from reviewer.models import Document
 _DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head", "button", "select", "input", "textarea"}
 _BLOCK = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "table", "body",
           "blockquote", "pre", "center", "dd", "dt", "dl", "header", "footer", "main", "form", "hr", "figure", "figcaption"}
-MAX_DEPTH = 400
 
 
 def _span(el, name: str) -> int:
@@ -52,10 +51,11 @@ def read_html(data: bytes, path: str) -> Document:
 
     text = _decode(data, path)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=False))
+        # huge_tree lifts libxml2's nesting-depth cap (256), which otherwise drops deeply nested content silently
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(path, f"cannot parse the HTML page ({exc})") from None
-    for el in list(root.iter(*_DROP)):
+    for el in list(root.iter(*_DROP, lxml.etree.Comment)):
         parent = el.getparent()
         if parent is not None:
             tail = el.tail
@@ -73,31 +73,36 @@ def read_html(data: bytes, path: str) -> Document:
             out.append((s, buf_line[0], None))
         buf.clear()
 
-    def walk(el, depth: int) -> None:
-        if depth > MAX_DEPTH:
-            return
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower()
-        if tag == "table" and el.find(".//table") is None:
-            flush()
-            render_table(el)
-            if el.tail:
-                buf.append(el.tail)
-            return
-        block = tag in _BLOCK
-        if block:
-            flush()
-            buf_line[0] = el.sourceline or buf_line[0]
-        if el.text and tag:
-            if not buf:
-                buf_line[0] = el.sourceline or buf_line[0]
-            buf.append(el.text)
-        for child in el:
-            walk(child, depth + 1)
-        if block:
-            flush()
-        if el.tail:
-            buf.append(el.tail)
+    skip_until: list = []  # a table element whose subtree was rendered as a grid
+
+    def walk(root_el) -> None:
+        """Iterative document-order walk (no recursion limit): text at element start, tail at element end."""
+        for event, el in lxml.etree.iterwalk(root_el, events=("start", "end")):
+            if skip_until:
+                if event == "end" and el is skip_until[-1]:
+                    skip_until.pop()
+                    if el.tail:
+                        buf.append(el.tail)
+                continue
+            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            if event == "start":
+                if tag == "table" and el.find(".//table") is None:
+                    flush()
+                    render_table(el)
+                    skip_until.append(el)
+                    continue
+                if tag in _BLOCK:
+                    flush()
+                    buf_line[0] = el.sourceline or buf_line[0]
+                if el.text and tag:
+                    if not buf:
+                        buf_line[0] = el.sourceline or buf_line[0]
+                    buf.append(el.text)
+            else:
+                if tag in _BLOCK:
+                    flush()
+                if el.tail and el is not root_el:
+                    buf.append(el.tail)
 
     def render_table(table) -> None:
         rows = []
@@ -116,8 +121,12 @@ def read_html(data: bytes, path: str) -> Document:
         out.append(("", lines[-1] if lines else 1, None))
 
     body = root.find("body")
-    walk(body if body is not None else root, 0)
+    walk(body if body is not None else root)
     flush()
+    rendered_cjk = sum(len(re.findall(r"[\u4e00-\u9fff]", t)) for t, _, _ in out)
+    raw_cjk = len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", " ", text, flags=re.S | re.I)))
+    if raw_cjk >= 20 and rendered_cjk < 0.5 * raw_cjk:
+        raise InputError(path, "HTML nested too deeply to read (more than about 2,000 levels); save the page as text")
     if not any(t.strip() for t, _, _ in out):
         raise InputError(path, "the HTML page holds no text")
     return build_document(path, data, "html", out)

@@ -17,7 +17,14 @@ from reviewer.errors import InputError
 from reviewer.ingest.grid import build_document, clean_cell, pipe_row
 from reviewer.models import Document
 
-MAX_PAGES = 300
+import logging
+import os
+import warnings
+
+MAX_PAGES = int(os.environ.get("REVIEWER_MAX_PAGES", "300") or 300)
+#: Decoded content-stream bytes per page above which a page is refused (a dense text page is ~100 KB): pdfminer's
+#: layout analysis keeps an object per character, so a tiny PDF with millions of text operators takes gigabytes.
+MAX_PAGE_STREAM = int(os.environ.get("REVIEWER_MAX_PAGE_STREAM", str(2 * 1024 * 1024)) or 2 * 1024 * 1024)
 _LINE_TOLERANCE = 3.0
 
 
@@ -64,6 +71,9 @@ def read_pdf(data: bytes, path: str) -> Document:
     except ImportError as exc:  # pragma: no cover - dependency missing
         raise InputError(path, f"PDF support is not installed ({exc.name})") from None
 
+    for name in ("pdfminer", "pdfplumber", "pypdfium2"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # warnings go nowhere: the one-line error says it all
+    _check_char_counts(data, path)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -89,7 +99,9 @@ def read_pdf(data: bytes, path: str) -> Document:
                 raise InputError(path, f"the PDF has {len(pages)} pages, more than the {MAX_PAGES}-page limit")
             for number, page in enumerate(pages, 1):
                 try:
-                    items = _render_page(page)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        items = _render_page(page)
                 except InputError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
@@ -104,6 +116,52 @@ def read_pdf(data: bytes, path: str) -> Document:
     if not any(re.search(r"[\u4e00-\u9fff\w]", t) for t, _, _ in rendered):
         raise InputError(path, "the PDF has no text layer (scanned images?); OCR is not supported")
     return build_document(path, data, "pdf", rendered)
+
+
+def _check_char_counts(data: bytes, path: str) -> None:
+    """Refuse a PDF whose pages are too many or whose page content streams are too large to lay out.
+
+    Uses pdfminer's object layer only (no layout analysis): the decoded content stream of each page must stay
+    under :data:`MAX_PAGE_STREAM` bytes. Damaged or encrypted files are left to the main reader's messages.
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        pages = PDFPage.create_pages(doc)
+        for number, page in enumerate(pages, 1):
+            if number > MAX_PAGES:
+                raise InputError(path, f"the PDF has more than the {MAX_PAGES}-page limit (REVIEWER_MAX_PAGES)")
+            size = 0
+            for stream in page.contents or []:
+                stream = resolve1(stream)
+                size += _decoded_size(stream, MAX_PAGE_STREAM + 1)
+            if size > MAX_PAGE_STREAM:
+                raise InputError(path, f"page {number} has a {size}-byte content stream, more than the {MAX_PAGE_STREAM}-byte limit (REVIEWER_MAX_PAGE_STREAM)")
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - pdfplumber reports damaged or encrypted files with a better message
+        return
+
+
+def _decoded_size(stream, limit: int) -> int:
+    """Decoded length of a PDF stream, decompressing at most ``limit`` bytes (a flate bomb stops at the limit)."""
+    import zlib
+
+    raw = getattr(stream, "rawdata", None)
+    filters = stream.get_filters() if hasattr(stream, "get_filters") else []
+    names = [str(f[0] if isinstance(f, tuple) else f).strip("/'") for f in filters]
+    if raw is not None and names in (["FlateDecode"], ["Fl"]):
+        try:
+            return len(zlib.decompressobj().decompress(raw, limit))
+        except zlib.error:
+            return 0
+    if raw is not None and not names:
+        return len(raw)
+    return len(stream.get_data())
 
 
 def _render_page(page) -> list[tuple[float, str]]:

@@ -25,9 +25,14 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     """
     if not data.strip():
         raise InputError(path, "the file is empty")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data.decode("utf-32", errors="replace"), "utf-32"
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]  # a UTF-8 BOM on a body in another encoding: detect the body
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if b"\x00" in data[:4096]:
         guess = _utf16_without_bom(data)
@@ -36,6 +41,13 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
         return guess
     try:
         return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # reports are Chinese: a strict GB18030 decode that yields mostly CJK text wins over a statistical guess
+    try:
+        text = data.decode("gb18030")
+        if _cjk_share(text) >= 0.3:
+            return text, "gb18030"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -47,20 +59,34 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     if encoding.replace("_", "").replace("-", "") in {e.replace("-", "") for e in _GB_FAMILY}:
         encoding = "gb18030"
     text = data.decode(encoding, errors="replace")
-    if _control_ratio(text) > 0.05:
+    if _control_ratio(text) > 0.05 or (_cjk_share(text) == 0 and not re.search(r"[A-Za-z]{3}", text[:20000])):
         raise InputError(path, "binary file, not a text report")
     return text, encoding
 
 
+def _cjk_share(text: str) -> float:
+    """Share of CJK ideographs among the non-ASCII characters of ``text`` (0 when there are none)."""
+    sample = text[:50000]
+    non_ascii = [ch for ch in sample if ord(ch) > 127 and not ch.isspace()]
+    if not non_ascii:
+        return 0.0
+    return sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef") / len(non_ascii)
+
+
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    even_nuls = data[0:4096:2].count(0)
-    odd_nuls = data[1:4096:2].count(0)
-    half = len(data[:4096]) / 2
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
-        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
-        return data.decode("utf-16-be", errors="replace"), "utf-16-be"
-    return None
+    """UTF-16 without a BOM: the byte order whose strict decode gives mostly CJK and printable text."""
+    best = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        good = sum(1 for ch in sample if ch.isprintable() or ch in "\r\n\t") / max(1, len(sample))
+        if good > 0.95 and (_cjk_share(sample) > 0.5 or sample.isascii()):
+            if best is None or good > best[0]:
+                best = (good, text, enc)
+    return (best[1], best[2]) if best else None
 
 
 def _control_ratio(text: str) -> float:

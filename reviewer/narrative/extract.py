@@ -522,15 +522,22 @@ def _numbers(work: str) -> Iterator[_Number]:
 # ----------------------------------------------------------------------------------------------------- helpers
 
 
+#: Clause/sentence bounds are searched at most this far (characters): a report written as one endless sentence
+#: must not make the work per number grow with the text.
+SEARCH_WINDOW = 3000
+
+
 def _back_to(text: str, pos: int, delims: str) -> int:
-    """Index just after the last delimiter before ``pos`` (0 if none)."""
-    return max(text.rfind(d, 0, pos) for d in delims) + 1
+    """Index just after the last delimiter before ``pos`` (the window start, or 0, if none)."""
+    lo = max(0, pos - SEARCH_WINDOW)
+    return max(max(text.rfind(d, lo, pos) for d in delims) + 1, lo)
 
 
 def _forward_to(text: str, pos: int, delims: str) -> int:
-    """Index of the first delimiter at or after ``pos`` (len if none)."""
-    hits = [i for i in (text.find(d, pos) for d in delims) if i >= 0]
-    return min(hits) if hits else len(text)
+    """Index of the first delimiter at or after ``pos`` (the window end, or len, if none)."""
+    hi = min(len(text), pos + SEARCH_WINDOW)
+    hits = [i for i in (text.find(d, pos, hi) for d in delims) if i >= 0]
+    return min(hits) if hits else hi
 
 
 def _rightmost(context: str, words: tuple[str, ...]) -> tuple[int, str] | None:
@@ -546,9 +553,13 @@ def _rightmost(context: str, words: tuple[str, ...]) -> tuple[int, str] | None:
     return best
 
 
+#: How far back (characters) paragraph context is read: bounds the work per number on one-line reports.
+PARAGRAPH_WINDOW = 1500
+
+
 def _scope(work: str, pos: int) -> str:
     """'aggregate' / 'organ' / 'unknown' from the rightmost scope marker in the paragraph before ``pos``."""
-    para = work[_back_to(work, pos, "\n") : pos]
+    para = work[max(_back_to(work, pos, "\n"), pos - PARAGRAPH_WINDOW) : pos]
     para = para.replace("本机关不掌握", "")
     agg = _rightmost(para, AGGREGATE_MARKERS)
     org = _rightmost(para, ORGAN_MARKERS)
@@ -824,7 +835,7 @@ def _number_figures(work: str, fmt: str, headings: list[_Heading]) -> Iterator[t
             whole_sentence=work[sent_start:sent_end],
             post=work[num.end : sent_end],
             template=fmt,
-            paragraph_before=work[_back_to(work, num.start, "\n") : num.start],
+            paragraph_before=work[max(_back_to(work, num.start, "\n"), num.start - PARAGRAPH_WINDOW) : num.start],
             ends_clause=not work[num.end : clause_end].strip(),
             section=_heading_section(headings, num.start),
         )

@@ -14,6 +14,10 @@ from collections.abc import Callable
 
 #: Hard cap on enumerated splits per row, so that hostile input cannot explode.
 MAX_SPLITS = 200_000
+#: Hard cap on recursion steps per row (a 200-digit run has astronomically many splits).
+MAX_STEPS = 300_000
+#: A glued run longer than this many digits per cell is not split at all (no real cell has 12+ digits).
+MAX_DIGITS_PER_CELL = 12
 
 
 def _valid_piece(piece: str) -> bool:
@@ -61,7 +65,10 @@ def split_tokens(
     forced = sorted(bounds)
     out: list[list[str]] = []
     budget = [MAX_SPLITS]
+    steps = [MAX_STEPS]
     total = len(text)
+    if total > n * MAX_DIGITS_PER_CELL:
+        return out
 
     def next_bound(p: int) -> int:
         for b in forced:
@@ -70,7 +77,8 @@ def split_tokens(
         return total
 
     def rec(p: int, prefix: list[str]) -> None:
-        if budget[0] <= 0:
+        steps[0] -= 1
+        if budget[0] <= 0 or steps[0] <= 0:
             return
         if p == total:
             if len(prefix) == n:
@@ -145,6 +153,9 @@ def split_row_sum(tokens: list[str], n: int) -> list[list[str]]:
     starts = [0] + bounds[:-1]
     out: list[list[str]] = []
     budget = [MAX_SPLITS]
+    steps = [MAX_STEPS]
+    if total_len > n * MAX_DIGITS_PER_CELL:
+        return out
 
     def next_bound(p: int) -> int:
         for b in bounds:
@@ -164,7 +175,8 @@ def split_row_sum(tokens: list[str], n: int) -> list[list[str]]:
             continue
 
         def rec(p: int, cells: list[str], running: int) -> None:
-            if budget[0] <= 0:
+            steps[0] -= 1
+            if budget[0] <= 0 or steps[0] <= 0:
                 return
             left = n - 1 - len(cells)
             if p == prefix_end:

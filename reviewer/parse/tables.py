@@ -83,8 +83,14 @@ class RowMatch:
     label: str
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
 def _typed(d: Draft, view: TextView) -> Cell:
     raw = d.raw.strip()
+    if raw and all(ch in "〇零一二三四五六七八九" for ch in raw) and len(raw) > 1:
+        # digits written with Chinese numerals one by one ('二九〇' = 290): read, keep the printed text
+        return construct(Cell, {"kind": "number", "value": int(raw.translate(_CN_DIGITS)), "raw": raw, "line": view.line_of(d.offset), "inferred": True})
     line = view.line_of(d.offset)
     # model_construct: the values are built here and already valid (thousands of cells per batch report)
     if raw == "":
@@ -208,7 +214,7 @@ def _tokens(region: str, base: int) -> list[Draft]:
     for noise in _HEADER_NOISE:
         text = text.replace(noise, " " * len(noise))
     out: list[Draft] = []
-    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及)(?![\u4e00-\u9fff])", text):
+    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])", text):
         tok = m.group(0).rstrip(".")
         if not tok or tok == ".":
             continue
@@ -728,6 +734,8 @@ def _split_label(cells: list[str], n: int = 7) -> tuple[str, list[str]]:
     more than ``n`` value cells remain."""
     i = 0
     while i < len(cells) and (not _is_value(cells[i]) or (cells[i] == "" and len(cells) - i > n)):
+        if not _is_value(cells[i]) and i > 0 and len(cells) - i <= n:
+            break  # a non-numeric cell where a value belongs (e.g. '二九〇'): keep the columns in place
         i += 1
     return "".join(cells[:i]), cells[i:]
 
