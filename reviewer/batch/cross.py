@@ -5,8 +5,8 @@ Q-SEC5-PREV-FOLLOWUP. Offices are grouped by the organ name read from the report
 body), names contained in one another being one organ ("省教育厅" = "河北省教育厅" when only one such organ is in
 the batch); the file name is the fallback for the office and the year.
 
-Cross-office: section 五 text shared nearly verbatim by different offices (MinHash LSH candidates from datasketch,
-confirmed with rapidfuzz; reported under Q-SEC5-SPECIFIC) and outliers of the refusal and "not held" shares
+Cross-office: section 五 text shared nearly verbatim by different offices (candidates from shared clauses,
+similarity measured with rapidfuzz; reported under Q-SEC5-SPECIFIC) and outliers of the refusal and "not held" shares
 against the batch (reported under PL-DENIAL-SHARE / PL-NOINFO-SHARE with the peer figures).
 """
 
@@ -122,6 +122,57 @@ def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, 
     return findings, checks
 
 
+_CLAUSE = re.compile(r"[。；;，,！？\n]")
+
+
+def near_duplicates(texts: dict[str, str], threshold: float = COPY_THRESHOLD, max_bucket: int = 2000) -> list[tuple[str, str, float]]:
+    """Pairs ``(a, b, similarity %)`` of texts at least ``threshold`` % similar (rapidfuzz ``fuzz.ratio``).
+
+    Candidates come from shared clauses (texts split at 。；，): two texts that are 85 % alike share most of their
+    clauses verbatim. Identical texts are grouped first, so a boilerplate used by hundreds of offices costs one
+    group, not a quadratic number of comparisons. ``max_bucket`` bounds the work on a clause shared by very many
+    texts.
+    """
+    from collections import Counter
+
+    from rapidfuzz import fuzz
+
+    by_text: dict[str, list[str]] = defaultdict(list)
+    for path, text in texts.items():
+        by_text[text].append(path)
+    out: list[tuple[str, str, float]] = []
+    for paths in by_text.values():  # identical texts
+        for other in paths[1:]:
+            out.append((paths[0], other, 100.0))
+    distinct = list(by_text)
+    index: dict[str, list[int]] = defaultdict(list)
+    clauses_of: list[set[str]] = []
+    for i, text in enumerate(distinct):
+        clauses = {c for c in _CLAUSE.split(text) if len(c) >= 8}
+        clauses_of.append(clauses)
+        for c in clauses:
+            index[c].append(i)
+    for i, clauses in enumerate(clauses_of):
+        if not clauses:
+            continue
+        shared: Counter = Counter()
+        for c in clauses:
+            bucket = index[c]
+            if len(bucket) > max_bucket:
+                continue
+            for j in bucket:
+                if j > i:
+                    shared[j] += 1
+        need = max(2, len(clauses) // 3)
+        for j, n in shared.items():
+            if n < need:
+                continue
+            score = fuzz.ratio(distinct[i], distinct[j], score_cutoff=threshold)
+            if score:
+                out.append((by_text[distinct[i]][0], by_text[distinct[j]][0], score))
+    return out
+
+
 def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Boilerplate section 五 shared by different offices, and refusal / not-held share outliers."""
     findings: list[dict[str, Any]] = []
@@ -129,32 +180,12 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
     by_path = {r["path"]: r for r in rows}
     texts = {r["path"]: _strip_years(r["summary"].get("sec5", "")) for r in rows}
     texts = {p: t for p, t in texts.items() if len(t) >= 60}
-    if len(texts) >= 2:
-        from datasketch import MinHash, MinHashLSH
-        from rapidfuzz import fuzz
-
-        lsh = MinHashLSH(threshold=0.7, num_perm=64)
-        hashes = {}
-        for path, text in texts.items():
-            m = MinHash(num_perm=64)
-            m.update_batch([text[i : i + 3].encode("utf-8") for i in range(len(text) - 2)])
-            hashes[path] = m
-            lsh.insert(path, m)
-        seen: set[tuple[str, str]] = set()
-        for path, m in hashes.items():
-            for other in lsh.query(m):
-                if other == path or office_of.get(other) == office_of.get(path):
-                    continue
-                pair = tuple(sorted((path, other)))
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                score = fuzz.ratio(texts[path], texts[other])
-                if score >= COPY_THRESHOLD:
-                    row = by_path[pair[0]]
-                    findings.append(_finding("Q-SEC5-SPECIFIC", "warning", row,
-                                             f"第五部分与另一机关（{office_of.get(pair[1], '')}）的报告相似度 {score:.0f}%，为套用文本。",
-                                             {"path": pair[1]}, similarity=round(score, 1)))
+    for a, b, score in near_duplicates(texts):
+        if office_of.get(a) == office_of.get(b):
+            continue
+        findings.append(_finding("Q-SEC5-SPECIFIC", "warning", by_path[a],
+                                 f"第五部分与另一机关（{office_of.get(b, '')}）的报告相似度 {score:.0f}%，为套用文本。",
+                                 {"path": b}, similarity=round(score, 1)))
     for key, rule, name in (("denied", "PL-DENIAL-SHARE", "不予公开"), ("not_held", "PL-NOINFO-SHARE", "本机关不掌握")):
         shares = []
         for r in rows:

@@ -13,12 +13,15 @@ from reviewer.template import T2_ROWS_2019, T2_ROWS_2021
 TABLE_NAME = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
 
-def _cells(table: Table) -> Iterator[tuple[str, str, Cell]]:
+def _cells(table: Table) -> list[tuple[str, str, Cell]]:
+    """``(row, column, cell)`` of a parsed table, flattened once per table (cached on the table object)."""
     if not table.ok:
-        return
-    for row, cols in table.rows.items():
-        for col, cell in cols.items():
-            yield row, col, cell
+        return []
+    cached = table.__dict__.get("_flat_cells")
+    if cached is None or cached[0] is not table.rows:
+        cached = (table.rows, [(row, col, cell) for row, cols in table.rows.items() for col, cell in cols.items()])
+        table.__dict__["_flat_cells"] = cached
+    return cached[1]
 
 
 def _tables(ctx: Context) -> list[Table]:

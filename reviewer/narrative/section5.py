@@ -9,6 +9,7 @@ the memo can say whether the text is specific.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -69,8 +70,11 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} - stop
 
 
+@functools.lru_cache(maxsize=64)
 def review_section5(text: str | None) -> Section5Review:
-    """Read section 五 text (None when the section is absent) into a :class:`Section5Review`."""
+    """Read section 五 text (None when the section is absent) into a :class:`Section5Review`.
+
+    Cached: several rules and the memo read the same section; callers must not mutate the result."""
     if text is None:
         return Section5Review(present=False)
     body = re.sub(r"\s+", "", text)

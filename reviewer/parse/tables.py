@@ -88,6 +88,8 @@ _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 def _typed(d: Draft, view: TextView) -> Cell:
     raw = d.raw.strip()
+    if raw.isdigit() and raw.isascii():  # the common case, fast: a plain count
+        return construct(Cell, {"kind": "number", "value": int(raw), "raw": raw, "line": view.line_of(d.offset), "inferred": d.inferred})
     if raw and all(ch in "〇零一二三四五六七八九" for ch in raw) and len(raw) > 1:
         # digits written with Chinese numerals one by one ('二九〇' = 290): read, keep the printed text
         return construct(Cell, {"kind": "number", "value": int(raw.translate(_CN_DIGITS)), "raw": raw, "line": view.line_of(d.offset), "inferred": True})
