@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from reviewer.llm.schema import SCHEMA_VERSION, LLMReview
 from reviewer.llm.tokens import count_tokens
@@ -36,8 +37,12 @@ class Prompt:
 
 
 def load_template(name: str = PROMPT_NAME) -> tuple[str, str]:
-    """``(system, user)`` template texts from the prompts package."""
-    text = resources.files("reviewer.prompts").joinpath(name).read_text(encoding="utf-8")
+    """``(system, user)`` template texts: from the installed ``reviewer.prompts`` package, or from the repository's
+    ``prompts/`` folder when running from a source checkout (where ``reviewer.prompts`` is not a directory)."""
+    try:
+        text = resources.files("reviewer.prompts").joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        text = (Path(__file__).resolve().parents[2] / "prompts" / name).read_text(encoding="utf-8")
     text = re.sub(r"<!-- prompt:.*?-->\n", "", text)
     system, user = text.split("<!-- USER -->")
     return system.replace("<!-- SYSTEM -->", "").strip(), user.strip()
