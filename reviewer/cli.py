@@ -197,10 +197,16 @@ def batch(
 
     if outdir.exists() and not outdir.is_dir():
         _die(f"{outdir}: not a directory")
+    import sqlite3
+
+    from reviewer.batch.runner import BatchStoreError
+
     try:
         result = run_batch(paths, outdir, jobs=jobs, fail_on=fail_on.value)
-    except OSError as exc:
-        _die(f"{outdir}: cannot write the batch output ({exc.strerror or exc})")
+    except BatchStoreError as exc:
+        _die(f"{outdir}: {exc}")
+    except (OSError, sqlite3.Error) as exc:
+        _die(f"{outdir}: cannot write the batch output ({getattr(exc, 'strerror', None) or exc})")
     typer.echo(
         f"{result.files} files: {result.reviewed} reviewed, {result.skipped} unchanged, {result.errors} unreadable; "
         f"{result.cross_findings} cross-report findings; {result.seconds:.1f} s. Dashboard: {result.outputs.get('dashboard', '-')}",

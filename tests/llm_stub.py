@@ -17,6 +17,7 @@ from typing import Any
 class StubServer:
     def __init__(self, script: list[dict[str, Any]]) -> None:
         self.script = list(script)
+        self.stopping = False
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         stub = self
@@ -56,7 +57,15 @@ class StubServer:
                     self.send_header("content-type", "application/json")
                     self.send_header("content-length", str(len(payload)))
                     self.end_headers()
-                    self.wfile.write(payload)
+                    if step.get("trickle"):
+                        for i in range(len(payload)):
+                            if stub.stopping:
+                                return
+                            self.wfile.write(payload[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(step["trickle"])
+                    else:
+                        self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -64,15 +73,27 @@ class StubServer:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def use_tls(self, certfile: str, keyfile: str) -> None:
+        """Serve HTTPS with the given (e.g. self-signed) certificate."""
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certfile, keyfile)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.scheme = "https"
+
+    scheme = "http"
+
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{self.scheme}://{host}:{port}/v1"
 
     def __enter__(self) -> "StubServer":
         self.thread.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.stopping = True
         self.server.shutdown()
         self.server.server_close()

@@ -120,3 +120,98 @@ def test_safe_names_and_spreadsheet_neutralising() -> None:
     assert "/" not in name and ".." not in name and name.endswith("-abababab")
     assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert [neutralise(v) for v in ("+1", "-2", "@x", "正常", 5)] == ["'+1", "'-2", "'@x", "正常", 5]
+
+
+def _three_reports(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, name in enumerate(("clean_tab_2023.txt", "clean_spaced_2023.txt", "clean_markdown_2024.md")):
+        p = folder / f"r{i}{Path(name).suffix}"
+        p.write_bytes((FIXTURES / name).read_bytes())
+        out.append(p)
+    return out
+
+
+def test_file_deleted_mid_run_becomes_an_error_row(tmp_path, monkeypatch) -> None:
+    import reviewer.batch.runner as runner
+
+    files = _three_reports(tmp_path / "in")
+    real_discover = runner.discover
+
+    def discover_then_delete(inputs):
+        found, problems = real_discover(inputs)
+        files[1].unlink()  # gone between discovery and review
+        return found, problems
+
+    monkeypatch.setattr(runner, "discover", discover_then_delete)
+    result = run_batch([str(tmp_path / "in")], tmp_path / "out", jobs=1)
+    rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
+    assert rows == {"r0.txt": ("ok", None), "r1.txt": ("error", "cannot read the file (No such file or directory)"), "r2.md": ("ok", None)}
+    assert result.exit_code == 2
+
+
+def test_disk_full_while_writing_memos_keeps_the_other_results(tmp_path, monkeypatch) -> None:
+    import errno
+
+    import reviewer.batch.worker as worker
+
+    _three_reports(tmp_path / "in")
+    real_write = worker.write_text
+
+    def full_for_r1(path, text):
+        if path.name.startswith("r1-"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, text)
+
+    monkeypatch.setattr(worker, "write_text", full_for_r1)
+    result = run_batch([str(tmp_path / "in")], tmp_path / "out", jobs=1)
+    rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
+    assert rows["r1.txt"] == ("error", "cannot write the memo (No space left on device)")
+    assert rows["r0.txt"][0] == rows["r2.md"][0] == "ok" and result.exit_code == 2
+
+
+def test_store_that_cannot_be_written_mid_run_keeps_committed_results(tmp_path, monkeypatch) -> None:
+    import sqlite3
+
+    from reviewer.batch.runner import BatchStoreError
+    from reviewer.batch.store import Store
+
+    _three_reports(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "in" / "r0.txt")], out, jobs=1)  # one result committed
+    (tmp_path / "in" / "r0.txt").touch()
+
+    def readonly(self, rows):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(Store, "put_many", readonly)
+    with pytest.raises(BatchStoreError, match=r"cannot write the batch store \(attempt to write a readonly database\); 1 results written before are kept"):
+        run_batch([str(tmp_path / "in")], out, jobs=1)
+    monkeypatch.undo()
+    assert [Path(p).name for p, _, _ in _rows(out)] == ["r0.txt"]
+
+
+def test_unwritable_output_folder_is_one_line_exit_2(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "batch", str(FIXTURES / "clean_tab_2023.txt"), "-o", str(blocker / "out")],
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "cannot write the batch output" in p.stderr
+
+
+def test_hostile_metadata_is_neutralised_in_csv_and_escaped_in_dashboard(tmp_path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (FIXTURES / "clean_tab_2023.txt").read_text(encoding="utf-8")
+    (src / "r.txt").write_text('发布机构: =HYPERLINK("http://evil.example","x")<b>\n' + text.split("\n", 1)[1], encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([str(src)], out, jobs=1)
+    csv_text = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "summary.xlsx")["reports"]
+    offices = [row[3] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert offices == ['\'=HYPERLINK("http://evil.example","x")<b>']
+    html = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "<b>" not in html.split("<h1>", 1)[1] and "&lt;b&gt;" in html

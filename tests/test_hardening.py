@@ -204,3 +204,21 @@ def test_encrypted_zip_docx(tmp_path) -> None:
     f = tmp_path / "locked.docx"
     f.write_bytes(bytes(data))
     one_line_error(run("check", str(f)), "encrypted ZIP container")
+
+
+def test_docx_without_a_body_is_an_input_error() -> None:
+    """Regression (fuzzer): word/document.xml that is XML but not WordprocessingML crashed with AttributeError."""
+    from evals.docx_sample import build_docx  # noqa: F401 - ensures python-docx is importable
+    from reviewer.errors import InputError
+    from reviewer.ingest import document_from_bytes
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        zf.writestr("_rels/.rels", b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        zf.writestr("word/document.xml", b"<a/>")
+    with pytest.raises(InputError, match="no body"):
+        document_from_bytes(buf.getvalue(), "nobody.docx")

@@ -224,3 +224,39 @@ def test_llm_without_endpoint_is_a_usage_error(tmp_path) -> None:
     p = subprocess.run([sys.executable, "-m", "reviewer.cli", "memo", str(SEED), "--llm"], capture_output=True, text=True, env=env,
                        cwd=tmp_path)
     assert p.returncode == 2 and p.stderr.startswith("reviewer: error: --llm needs an endpoint")
+
+
+def test_endpoint_trickling_its_answer_is_cut_by_the_deadline(tmp_path) -> None:
+    """An endpoint that answers byte by byte never trips a per-read timeout; the step's wall-clock deadline does."""
+    import time as _time
+
+    t0 = _time.monotonic()
+    p, _ = memo_with_stub(tmp_path, [{"trickle": 0.05, "review": answer([GOOD_A])}], "--timeout", "1", "--max-retries", "0")
+    assert _time.monotonic() - t0 < 30
+    memo = json.loads(p.stdout)
+    assert p.returncode == 0 and memo["llm"]["status"] == "failed"
+    assert "DeadlineExceeded" in memo["llm"]["reason"]
+
+
+def test_endpoint_that_never_answers(tmp_path) -> None:
+    p, _ = memo_with_stub(tmp_path, [{"delay": 30, "review": answer([GOOD_A])}], "--timeout", "1", "--max-retries", "1")
+    memo = json.loads(p.stdout)
+    assert p.returncode == 0 and memo["llm"]["status"] == "failed" and memo["findings"]
+
+
+def test_invalid_certificate_is_a_reported_failure(tmp_path) -> None:
+    import shutil
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    stub = StubServer([{"review": answer([GOOD_A])}])
+    stub.use_tls(str(cert), str(key))
+    with stub:
+        p = run_memo(tmp_path, stub, "--max-retries", "0", "--timeout", "5")
+    memo = json.loads(p.stdout)
+    assert p.returncode == 0 and memo["llm"]["status"] == "failed"
+    assert memo["llm"]["reason"].startswith("大模型部分失败：调用失败（") and SECRET not in p.stdout + p.stderr
+    assert stub.requests == []  # nothing was sent over the unverified connection

@@ -124,10 +124,10 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
                 if progress:
                     progress.advance(task)
                 if len(pending) >= 64 or time.monotonic() - last_commit > 1.0:
-                    store.put_many(pending)
+                    _commit(store, pending, result)
                     pending = []
                     last_commit = time.monotonic()
-            store.put_many(pending)
+            _commit(store, pending, result)
         finally:
             if progress:
                 progress.stop()
@@ -168,6 +168,28 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         store.close()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+class BatchStoreError(OSError):
+    """The store could not be written (disk full, read-only folder): the results committed before are kept."""
+
+
+def _commit(store: Store, rows: list[dict[str, Any]], result: BatchResult) -> None:
+    import sqlite3
+
+    try:
+        store.put_many(rows)
+    except (sqlite3.Error, OSError) as exc:
+        kept = store.conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] if _readable(store) else "?"
+        raise BatchStoreError(f"cannot write the batch store ({exc}); {kept} results written before are kept, re-run to finish") from None
+
+
+def _readable(store: Store) -> bool:
+    try:
+        store.conn.execute("SELECT 1").fetchone()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _sha256(path: str) -> str | None:

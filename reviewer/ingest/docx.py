@@ -105,7 +105,9 @@ def read_docx(data: bytes, path: str) -> Document:
         raise InputError(path, f"cannot read the Word document ({type(exc).__name__}: {str(exc)[:120]})") from None
     rendered: list[tuple[str, int, int | None]] = []
     index = 0
-    body = document.element.body
+    body = getattr(document.element, "body", None)
+    if body is None:
+        raise InputError(path, "the Word document has no body (word/document.xml is not a WordprocessingML document)")
     for child in body.iterchildren():
         tag = child.tag
         if tag == f"{_W}p":

@@ -102,6 +102,38 @@ def _chat_model(config: LLMConfig, cache):
     )
 
 
+def deadline(config: LLMConfig) -> float:
+    """Wall-clock limit of one LLM step (seconds): every attempt's timeout plus a small margin. It also stops an
+    endpoint that trickles its answer byte by byte, which per-read timeouts never catch."""
+    return config.timeout * (config.max_retries + 1) + 2.0
+
+
+class DeadlineExceeded(TimeoutError):
+    """The endpoint did not finish within :func:`deadline`."""
+
+
+def _with_deadline(call, seconds: float):
+    """Run ``call`` in a daemon thread and wait at most ``seconds`` (the thread is abandoned, never joined)."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="reviewer-llm-call", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise DeadlineExceeded(f"no complete answer within {seconds:.0f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 def run_llm_review(report: AnnualReport, findings: list[Finding], config: LLMConfig, model=None) -> LLMOutcome:
     """Ask the model for a structured review of ``report`` and ground it. Never raises.
 
@@ -127,7 +159,8 @@ def run_llm_review(report: AnnualReport, findings: list[Finding], config: LLMCon
                 cache = None
             model = _chat_model(config, cache)
         structured = model.with_structured_output(LLMReview, method=config.structured_method, include_raw=True)
-        result = structured.invoke([SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)])
+        result = _with_deadline(lambda: structured.invoke([SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)]),
+                                deadline(config))
     except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, bad config: never fatal
         name = type(exc).__name__
         if name in ("ValidationError", "OutputParserException", "JSONDecodeError"):
