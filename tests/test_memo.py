@@ -59,3 +59,21 @@ def test_every_memo_number_is_in_the_report_or_computed() -> None:
     body = md.split("## 七、已核对的内容")[0]
     ungrounded = sorted(_numbers(body) - allowed - {"2021", "1.0", "0.1.0"})
     assert ungrounded == []
+
+
+def test_report_text_cannot_inject_markdown_or_html() -> None:
+    import re
+
+    from reviewer.ingest import document_from_bytes
+    from reviewer.parse import parse_document
+    from reviewer.pipeline import review_report
+
+    text = (FIXTURES / "clean_spaced_2023.txt").read_text(encoding="utf-8")
+    evil = "[点击领取](http://evil.example) ![x](http://evil.example/i.png) <img src=x onerror=alert(1)> <script>alert(1)</script> `code` | 断表"
+    text = text.replace("（二）依申请公开情况。全年新收", "（二）依申请公开情况。" + evil + "全年新收", 1)
+    text = text.replace("五、存在的主要问题及改进情况\n", "五、存在的主要问题及改进情况\n# 伪标题 " + evil + "\n", 1)
+    md = render_markdown(build_memo(review_report(parse_document(document_from_bytes(text.encode("utf-8"), "evil.txt")))))
+    assert "\\</script\\> \\`code\\` \\| 断表全年新收政府信息公开申请 65 件" in md  # the text is quoted, escaped …
+    assert not re.search(r"(?<!\\)\]\(http", md)  # … but no link or image survives
+    assert not re.search(r"(?<!\\)<(?:img|script)", md)  # only escaped forms (\<script) remain
+    assert not any(line.startswith("# 伪标题") for line in md.splitlines())

@@ -20,8 +20,12 @@ from reviewer.errors import InputError
 from reviewer.ingest.grid import build_document, clean_cell, pipe_row
 from reviewer.models import Document
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+import os
+
+#: Limits (environment-configurable): declared uncompressed size of the DOCX container, compression ratio, rows.
+MAX_UNCOMPRESSED = int(os.environ.get("REVIEWER_MAX_DECOMPRESSED", str(200 * 1024 * 1024)) or 200 * 1024 * 1024)
 MAX_RATIO = 200
+MAX_TABLE_ROWS = int(os.environ.get("REVIEWER_MAX_TABLE_ROWS", "5000") or 5000)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -39,7 +43,7 @@ def _check_zip(data: bytes, path: str) -> None:
         total = sum(i.file_size for i in zf.infolist())
         packed = sum(max(1, i.compress_size) for i in zf.infolist())
         if total > MAX_UNCOMPRESSED:
-            raise InputError(path, f"DOCX expands to {total} bytes, over the {MAX_UNCOMPRESSED}-byte limit")
+            raise InputError(path, f"DOCX expands to {total} bytes, over the {MAX_UNCOMPRESSED}-byte limit (REVIEWER_MAX_DECOMPRESSED)")
         if total / packed > MAX_RATIO and total > 10 * 1024 * 1024:
             raise InputError(path, f"DOCX compression ratio {total // packed}:1 looks like a ZIP bomb")
 
@@ -116,8 +120,8 @@ def read_docx(data: bytes, path: str) -> Document:
             rendered.append((text, index, None))
         elif tag == f"{_W}tbl":
             rows = _table_rows(child)
-            if len(rows) > 5000:
-                raise InputError(path, f"table with {len(rows)} rows is larger than the 5000-row limit")
+            if len(rows) > MAX_TABLE_ROWS:
+                raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
             for cells in rows:
                 index += 1
                 if any(c.strip() for c in cells):

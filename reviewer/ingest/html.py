@@ -112,8 +112,10 @@ def read_html(data: bytes, path: str) -> Document:
             if cells:
                 rows.append(cells)
                 lines.append(tr.sourceline or table.sourceline or 1)
-        if len(rows) > 5000:
-            raise InputError(path, f"table with {len(rows)} rows is larger than the 5000-row limit")
+        from reviewer.ingest.docx import MAX_TABLE_ROWS
+
+        if len(rows) > MAX_TABLE_ROWS:
+            raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
         grid = expand_spans(rows)
         for cells, line in zip(grid, lines):
             if any(c.strip() for c in cells):

@@ -24,6 +24,11 @@ def esc(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+def _code(text: str) -> str:
+    """Text for an inline code span: no backticks, no line breaks or other control characters."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text.replace("`", "'"))
+
+
 def _clip(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -43,7 +48,7 @@ def render_markdown(memo: Memo) -> str:
     """The memo as a Markdown document (str, ends with a newline)."""
     out: list[str] = []
     if not memo.is_report:
-        out += ["# 政府信息公开工作年度报告审查意见", "", "- 文件：`" + memo.file.replace("`", "'") + "`", "", "## 结论", "",
+        out += ["# 政府信息公开工作年度报告审查意见", "", "- 文件：`" + _code(memo.file) + "`", "", "## 结论", "",
                 "该文件不是政府信息公开工作年度报告（未识别到报告标题和统计表，章节标题不足三个），未做审查。", ""]
         out += [f"- **{f.rule}** {esc(f.message)}" for f in memo.findings]
         out.append("")
@@ -54,7 +59,7 @@ def render_markdown(memo: Memo) -> str:
     found = [f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if v]
     missing = [f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if not v]
     out += [
-        "- 文件：`" + memo.file.replace("`", "'") + "`",
+        "- 文件：`" + _code(memo.file) + "`",
         f"- 机关：{esc(memo.office) or '未识别'}；统计年度：{memo.year or '未识别'}；模板：{memo.template}",
         f"- 识别到的部分：{'、'.join(found) or '无'}" + (f"；缺少：{'、'.join(missing)}" if missing else ""),
         f"- 审查方式：{esc(memo.llm.get('reason', '确定性审查'))}；reviewer {memo.tool_version}，memo schema {memo.schema_version}",
