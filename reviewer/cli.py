@@ -292,6 +292,12 @@ def main() -> None:
     except ImportError:  # pragma: no cover - older typer with a separate click
         from click import exceptions as click_exceptions
 
+    from reviewer.ingest import invalid_limits
+
+    bad = invalid_limits()
+    if bad:
+        sys.stderr.write(f"reviewer: error: invalid limit setting {', '.join(bad)}: use a positive whole number\n")
+        sys.exit(2)
     try:
         code = app(standalone_mode=False)
     except click_exceptions.UsageError as exc:
@@ -302,15 +308,21 @@ def main() -> None:
         sys.stderr.write(f"reviewer: error: {_one_line(exc.format_message())}{hint}\n")
         sys.exit(2)
     except (click_exceptions.Abort if hasattr(click_exceptions, "Abort") else typer.Abort, KeyboardInterrupt):
-        sys.stderr.write("reviewer: interrupted\n")
-        sys.exit(130)
+        sys.stderr.write("reviewer: interrupted (results committed so far are kept)\n")
+        sys.stderr.flush()
+        os._exit(130)  # no interpreter shutdown: half-written generators must not print "Exception ignored" noise
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - the user gets one line; REVIEWER_DEBUG=1 shows the traceback
         if os.environ.get("REVIEWER_DEBUG"):
             raise
-        sys.stderr.write(f"reviewer: internal error: {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"reviewer: internal error: {type(exc).__name__}: {_one_line(str(exc))}\n")
         sys.exit(2)
+    if code == 130:  # click turned Ctrl-C into exit code 130
+        sys.stderr.write("reviewer: interrupted (results committed so far are kept)\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)  # no interpreter shutdown: half-written generators must not print "Exception ignored" noise
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -138,8 +138,8 @@ def test_file_deleted_mid_run_becomes_an_error_row(tmp_path, monkeypatch) -> Non
     files = _three_reports(tmp_path / "in")
     real_discover = runner.discover
 
-    def discover_then_delete(inputs):
-        found, problems = real_discover(inputs)
+    def discover_then_delete(inputs, outdir=None):
+        found, problems = real_discover(inputs, outdir)
         files[1].unlink()  # gone between discovery and review
         return found, problems
 
@@ -215,3 +215,66 @@ def test_hostile_metadata_is_neutralised_in_csv_and_escaped_in_dashboard(tmp_pat
     assert offices == ['\'=HYPERLINK("http://evil.example","x")<b>']
     html = (out / "dashboard.html").read_text(encoding="utf-8")
     assert "<b>" not in html.split("<h1>", 1)[1] and "&lt;b&gt;" in html
+
+
+def test_folder_with_devices_fifos_and_huge_files(tmp_path) -> None:
+    """Regression (second attack round): a /dev/zero link or a FIFO inside a folder hung the batch; a file over
+    the size limit was read whole."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.txt").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes())
+    if os.path.exists("/dev/zero"):
+        (src / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(src / "pipe.txt")
+    with open(src / "huge.txt", "wb") as fh:
+        fh.truncate(60 * 1024 * 1024)  # sparse, over the 50 MiB limit
+    result = run_batch([str(src)], tmp_path / "out", jobs=1)
+    rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
+    assert rows == {"huge.txt": ("error", "file is 62914560 bytes, larger than the 52428800-byte limit (REVIEWER_MAX_BYTES)"),
+                    "ok.txt": ("ok", None)}
+    assert result.exit_code == 2
+
+
+def test_control_characters_in_names_do_not_break_the_xlsx(tmp_path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bell\x07.txt").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes())
+    result = run_batch([str(src)], tmp_path / "out", jobs=1)
+    assert set(result.outputs) == {"csv", "xlsx", "cross_checks", "dashboard"}
+    from openpyxl import load_workbook
+
+    names = [row[0] for row in load_workbook(tmp_path / "out" / "summary.xlsx")["reports"].iter_rows(min_row=2, values_only=True)]
+    assert names[0].endswith("bell?.txt")
+
+
+def test_own_outputs_and_duplicate_spellings_are_not_reviewed(tmp_path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    report = src / "r.txt"
+    report.write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes())
+    out = src / "out"
+    run_batch([str(src)], out, jobs=1)
+    again = run_batch([str(src), str(report), str(src / "." / "r.txt")], out, jobs=1)
+    assert again.files == 1 and again.reviewed == 0
+    assert [Path(p).name for p, _, _ in _rows(out)] == ["r.txt"]
+
+
+def test_ctrl_c_stops_a_parallel_batch_with_one_line(tmp_path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _make_corpus(src, 600)
+    proc = subprocess.Popen([sys.executable, "-m", "reviewer.cli", "batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the batch finished before the interrupt")
+    assert proc.returncode == 130
+    assert err == "reviewer: interrupted (results committed so far are kept)\n"
+
+
+def test_invalid_limit_settings_are_refused() -> None:
+    env = dict(os.environ, REVIEWER_MAX_LINES="abc")
+    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "check", str(FIXTURES / "clean_tab_2023.txt")], capture_output=True, text=True, env=env)
+    assert p.returncode == 2 and p.stderr == "reviewer: error: invalid limit setting REVIEWER_MAX_LINES='abc': use a positive whole number\n"

@@ -260,3 +260,10 @@ def test_invalid_certificate_is_a_reported_failure(tmp_path) -> None:
     assert p.returncode == 0 and memo["llm"]["status"] == "failed"
     assert memo["llm"]["reason"].startswith("大模型部分失败：调用失败（") and SECRET not in p.stdout + p.stderr
     assert stub.requests == []  # nothing was sent over the unverified connection
+
+
+@pytest.mark.parametrize("flags", [("--timeout", "nan"), ("--timeout", "inf"), ("--max-retries", "-5")])
+def test_nonsense_llm_settings_are_refused(flags) -> None:
+    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "memo", str(SEED), "--llm", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", *flags],
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and p.stderr.startswith("reviewer: error: invalid LLM setting") and p.stderr.count("\n") == 1

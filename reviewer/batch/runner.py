@@ -22,7 +22,7 @@ from reviewer import __version__
 from reviewer.batch.store import Store
 from reviewer.batch.worker import review_one
 
-SKIP_NAMES = {"SOURCES.md", "MANIFEST.json", "manifest.jsonl"}
+SKIP_NAMES = {"SOURCES.md", "MANIFEST.json", "manifest.jsonl", "dashboard.html", "summary.csv", "summary.xlsx", "cross_checks.json"}
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc", ""}
 
 
@@ -42,14 +42,24 @@ class BatchResult:
     outputs: dict[str, str] = field(default_factory=dict)
 
 
-def discover(inputs: list[str]) -> tuple[list[str], list[str]]:
+def discover(inputs: list[str], outdir: str | Path | None = None) -> tuple[list[str], list[str]]:
     """Expand files, folders (recursively) and glob patterns into report files.
 
-    Returns ``(files, problems)``: sorted unique paths, and one-line messages for inputs that matched nothing.
-    Hidden files, the batch's own outputs and known non-report names are skipped.
+    Returns ``(files, problems)``: sorted unique paths (one spelling per real file), and one-line messages for
+    inputs that matched nothing. Hidden files, non-regular files met in folders (devices, FIFOs), the batch's own
+    output folder and outputs, and known non-report names are skipped.
     """
     found: set[str] = set()
+    seen_real: set[str] = set()
     problems: list[str] = []
+    out_real = os.path.realpath(outdir) if outdir is not None else None
+
+    def add(path: str) -> None:
+        real = os.path.realpath(path)
+        if real in seen_real:
+            return
+        seen_real.add(real)
+        found.add(path)
     for item in inputs:
         matches = [item] if os.path.exists(item) else sorted(glob.glob(item, recursive=True))
         if not matches:
@@ -58,15 +68,19 @@ def discover(inputs: list[str]) -> tuple[list[str], list[str]]:
         for m in matches:
             if os.path.isdir(m):
                 for root, dirs, names in os.walk(m, followlinks=False):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("memos", "__pycache__"))
+                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("memos", "__pycache__")
+                                     and (out_real is None or os.path.realpath(os.path.join(root, d)) != out_real))
                     for name in sorted(names):
                         if name.startswith(".") or name in SKIP_NAMES or name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm")):
                             continue
                         if Path(name).suffix.lower() not in REPORT_SUFFIXES:
                             continue
-                        found.add(os.path.join(root, name))
-            elif os.path.isfile(m):
-                found.add(m)
+                        full = os.path.join(root, name)
+                        if not os.path.isfile(full):
+                            continue  # devices, FIFOs and dangling links inside folders are not reports
+                        add(full)
+            elif os.path.exists(m) and not os.path.isdir(m):
+                add(m)
             else:
                 problems.append(f"{m}: not a regular file")
     return sorted(found), problems
@@ -87,7 +101,7 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
     t0 = time.perf_counter()
     out = Path(outdir)
     (out / "memos").mkdir(parents=True, exist_ok=True)
-    files, problems = discover(inputs)
+    files, problems = discover(inputs, out)
     store = Store(out)
     result = BatchResult(files=len(files))
     try:
@@ -211,5 +225,18 @@ def _imap(func, items: list[str], jobs: int | None):
         return
     ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else multiprocessing.get_context()
     chunk = max(1, min(16, len(items) // (jobs * 8) or 1))
-    with ctx.Pool(processes=jobs) as pool:
+    pool = ctx.Pool(processes=jobs, initializer=_ignore_sigint)
+    try:
         yield from pool.imap_unordered(func, items, chunksize=chunk)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # Ctrl-C or any error: stop the workers at once (they ignore SIGINT themselves)
+        raise
+    finally:
+        pool.join()
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

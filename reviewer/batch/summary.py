@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,16 @@ BASE_COLUMNS = ["file", "status", "error", "office", "level", "year", "template"
     "n_error", "n_warning", "n_info", "n_cross", "memo_md", "memo_json"]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def neutralise(value: Any) -> Any:
-    """Spreadsheet-safe cell: text starting with ``= + - @`` (or tab/CR) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    """Spreadsheet-safe cell: text starting with ``= + - @`` (or tab/CR) gets a leading apostrophe; control
+    characters (which XLSX cannot hold) become ``?``."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("?", value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 

@@ -109,12 +109,26 @@ def summarise(review, fail_on: str) -> dict[str, Any]:
 
 def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]:
     """Review ``path``; write ``memos/<safe>.md`` and ``.json`` into ``outdir``; return the store row."""
+    import stat as stat_mod
+
+    from reviewer.ingest import MAX_BYTES
+
     p = Path(path)
     row: dict[str, Any] = {"path": path, "tool_version": __version__, "status": "error"}
     try:
         st = p.stat()
         row["size"], row["mtime"] = st.st_size, st.st_mtime
-        data = p.read_bytes()
+        if not stat_mod.S_ISREG(st.st_mode):
+            row.update(error="not a regular file (device, FIFO, socket or folder)", exit_code=2)
+            return row
+        if st.st_size > MAX_BYTES:
+            row.update(error=f"file is {st.st_size} bytes, larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)", exit_code=2)
+            return row
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            row.update(error=f"file is larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)", exit_code=2)
+            return row
     except OSError as exc:
         row.update(error=f"cannot read the file ({exc.strerror or exc})", exit_code=2)
         return row

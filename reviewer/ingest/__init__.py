@@ -18,13 +18,24 @@ import os
 import stat
 
 
+LIMIT_VARIABLES = ("REVIEWER_MAX_BYTES", "REVIEWER_MAX_LINES", "REVIEWER_MAX_CHARS", "REVIEWER_MAX_PAGES",
+                   "REVIEWER_MAX_PAGE_STREAM", "REVIEWER_MAX_DECOMPRESSED", "REVIEWER_MAX_TABLE_ROWS")
+
+
+def invalid_limits() -> list[str]:
+    """Names of limit variables set to something other than a positive integer (the CLI refuses to start)."""
+    bad = []
+    for name in LIMIT_VARIABLES:
+        raw = os.environ.get(name)
+        if raw is not None and not (raw.strip().isdigit() and 0 < int(raw) < 10**15):
+            bad.append(f"{name}={raw!r}")
+    return bad
+
+
 def _limit(name: str, default: int) -> int:
-    """A size limit, overridable by the environment variable ``name`` (a positive integer)."""
-    try:
-        value = int(os.environ.get(name, ""))
-        return value if value > 0 else default
-    except ValueError:
-        return default
+    """A size limit, overridable by the environment variable ``name`` (a positive integer; see invalid_limits)."""
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip().isdigit() and 0 < int(raw) < 10**15 else default
 
 
 #: Input limits (each configurable by an environment variable): a real annual report is far below all of them.

@@ -58,8 +58,17 @@ class LLMConfig(BaseModel):
     @field_validator("timeout")
     @classmethod
     def _positive(cls, v: float) -> float:
-        if v <= 0:
-            raise ValueError("timeout must be > 0 seconds")
+        import math
+
+        if not math.isfinite(v) or v <= 0 or v > 3600:
+            raise ValueError("timeout must be a number of seconds between 0 and 3600")
+        return v
+
+    @field_validator("max_retries", "max_concurrency", "token_budget", "max_output_tokens")
+    @classmethod
+    def _non_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError("must not be negative")
         return v
 
     @property
