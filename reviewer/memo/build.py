@@ -29,11 +29,8 @@ _T2_COL = {"issued": "本年制发", "repealed": "本年废止", "in_force": "�
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return "空白"
-    if isinstance(value, float):
-        return f"{fmt_number(value)}"
-    return str(value)
+    """A cell value for memo text: numbers via :func:`fmt_number`, blank as 空白, tokens as printed."""
+    return "空白" if value is None else fmt_number(value)
 
 
 def _key_figures(review: Review) -> list[dict[str, Any]]:

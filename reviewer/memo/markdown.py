@@ -34,11 +34,8 @@ def _clip(text: str, limit: int = 120) -> str:
 
 
 def _v(value: object) -> str:
-    if value is None:
-        return "空白"
-    if isinstance(value, float):
-        return f"{fmt_number(value)}"
-    return esc(value)
+    """A table value in Markdown: blank as 空白, numbers via :func:`fmt_number`, text escaped."""
+    return "空白" if value is None else esc(fmt_number(value))
 
 
 _SEV = {Severity.error: "错误", Severity.warning: "警示", Severity.info: "提示"}

@@ -30,6 +30,27 @@ def _valid_piece(piece: str) -> bool:
     return not (len(intpart) > 1 and intpart.startswith("0"))
 
 
+def _prepare(tokens: list[str], split_signs: bool) -> tuple[str, set[int], list[int]]:
+    """Concatenate ``tokens``: ``(text, atom starts, forced boundaries)``. Non-numeric tokens ('/') are atoms
+    (one whole cell each); with ``split_signs`` a ``+``/``-`` inside a token also starts a new cell."""
+    parts: list[str] = []
+    atoms: set[int] = set()
+    pos = 0
+    for tok in tokens:
+        pieces = [tok] if not re.search(r"\d", tok) or not split_signs else [p for p in re.split(r"(?=[+-])", tok) if p]
+        if not re.search(r"\d", tok):
+            atoms.add(pos)
+        for piece in pieces:
+            parts.append(piece)
+            pos += len(piece)
+    bounds = []
+    pos = 0
+    for p in parts:
+        pos += len(p)
+        bounds.append(pos)
+    return "".join(parts), atoms, bounds
+
+
 def split_tokens(
     tokens: list[str],
     n: int,
@@ -43,25 +64,8 @@ def split_tokens(
     ``prune(prefix)`` is called after each added cell and may reject a partial split early (e.g. a finished
     table-4 block that does not add up). At most :data:`MAX_SPLITS` complete splits are examined.
     """
-    parts: list[str] = []
-    atoms: set[int] = set()  # start offsets of non-numeric tokens ('/', '-'): each is one whole cell
-    pos = 0
-    for tok in tokens:
-        if not re.search(r"\d", tok):
-            atoms.add(pos)
-            parts.append(tok)
-            pos += len(tok)
-            continue
-        for p in re.split(r"(?=[+-])", tok):
-            if p:
-                parts.append(p)
-                pos += len(p)
-    text = "".join(parts)
-    bounds = set()
-    pos = 0
-    for p in parts:
-        pos += len(p)
-        bounds.add(pos)
+    text, atoms, bound_list = _prepare(tokens, split_signs=True)
+    bounds = set(bound_list)
     forced = sorted(bounds)
     out: list[list[str]] = []
     budget = [MAX_SPLITS]
@@ -135,20 +139,7 @@ def split_row_sum(tokens: list[str], n: int) -> list[list[str]]:
     Same cells as ``split_tokens(tokens, n, accept=row_sum)`` but much faster: the last cell is chosen first and the
     other cells are enumerated only while their running sum stays within it. Non-numeric tokens ('/') count as 0.
     """
-    parts: list[str] = []
-    atoms: set[int] = set()
-    pos = 0
-    for tok in tokens:
-        if not re.search(r"\d", tok):
-            atoms.add(pos)
-        parts.append(tok)
-        pos += len(tok)
-    text = "".join(parts)
-    bounds = []
-    pos = 0
-    for p in parts:
-        pos += len(p)
-        bounds.append(pos)
+    text, atoms, bounds = _prepare(tokens, split_signs=False)
     total_len = len(text)
     starts = [0] + bounds[:-1]
     out: list[list[str]] = []
