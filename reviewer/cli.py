@@ -182,6 +182,8 @@ def parse(file: Path = FileArg) -> None:
             "provenance": {name: getattr(report, name).model_dump(mode="json") for name in ("t2", "t3", "t4")},
         }
     )
+    if any(ln.page for ln in report.lines):
+        payload["line_pages"] = {str(ln.number): ln.page for ln in report.lines if ln.page}  # PDF: line -> page
     _emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", None)
 
 

@@ -149,3 +149,15 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     writer.write(buf)
     with pytest.raises(InputError, match="no text layer"):
         document_from_bytes(buf.getvalue(), "scan.pdf")
+
+
+@needs_shared
+def test_parse_json_gives_pdf_pages() -> None:
+    import json
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "parse", str(REAL / "2023_huaian-hongzequ.pdf")], capture_output=True, text=True)
+    data = json.loads(p.stdout)
+    cell = data["provenance"]["t4"]["rows"]["reconsideration"]["upheld"]
+    assert (cell["raw"], data["line_pages"][str(cell["line"])]) == ("10", 4)
