@@ -27,7 +27,6 @@ Only figures with a metric are emitted: counts without a table cell (主动公�
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

@@ -22,16 +22,14 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reviewer.ingest.text import normalise
 from reviewer.models import Ambiguity, Cell, Section, Table, construct
 from reviewer.parse.split import split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView
 from reviewer.template import (
-    FMT_2019,
     T2RowSpec,
-    T3_APPLICANT_KEYS,
     T3_COLUMN_KEYS,
     T3_GROUP_LABELS,
     T4_BLOCKS,
@@ -742,11 +740,6 @@ def _split_label(cells: list[str], n: int = 7) -> tuple[str, list[str]]:
     return "".join(cells[:i]), cells[i:]
 
 
-def _label_key(label: str, specs, start: int) -> int | None:
-    found = _label_match(label, specs, start)
-    return found[0] if found else None
-
-
 def _label_match(label: str, specs, start: int) -> tuple[int, int] | None:
     """``(template row index, anchor rank)`` of the first template row from ``start`` whose anchor is in ``label``."""
     key = re.sub(r"\s+", "", normalise(label))
@@ -796,33 +789,6 @@ def _grid_table(view: TextView, block: Block, specs, name: str) -> Table:
         table.rows[spec.key] = {c: _typed(Draft(v, off), view) for c, v in zip(T3_COLUMN_KEYS, values)}
         table.row_labels[spec.key] = label
         table.row_lines[spec.key] = view.line_of(off)
-    return table
-
-
-def _grid_t2(view: TextView, block: Block, specs) -> Table:
-    rows = _pipe_rows(view, block)
-    table = Table(name="t2", status="parsed", layout="markdown", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
-    idx = 0
-    for cells, off in rows:
-        label, values = _split_label(cells)
-        j = _label_key(label, specs, idx) if label else None
-        if j is None:
-            continue
-        spec = specs[j]
-        n = len(spec.columns)
-        vals = [v for v in values]
-        if len(vals) < n:
-            table.notes.append(f"sparse:{spec.key}: {len(vals)} values for {n} cells")
-        vals = (vals + [""] * n)[:n]
-        table.rows[spec.key] = {c: _typed(Draft(v, off), view) for c, v in zip(spec.columns, vals)}
-        table.row_labels[spec.key] = label
-        table.row_lines[spec.key] = view.line_of(off)
-        idx = j + 1
-    if len(table.rows) < 2:
-        return _not_table("t2", view, None, block)
-    for spec in specs:
-        table.rows.setdefault(spec.key, {c: Cell(kind="blank") for c in spec.columns})
-    table.rows = {spec.key: table.rows[spec.key] for spec in specs}
     return table
 
 
