@@ -35,18 +35,9 @@ def narrative_figures(report: AnnualReport) -> list[NarrativeFigure]:
     without the parser."""
     if report.figures or not report.lines:
         return list(report.figures)
-    from reviewer.narrative import extract_figures
+    from reviewer.parse import narrative_figures_of
 
-    sections = sorted(report.sections, key=lambda s: s.line)
-
-    def section_of(line: int) -> int | None:
-        found = None
-        for s in sections:
-            if s.line <= line:
-                found = s.number
-        return found
-
-    return extract_figures([(ln.number, ln.original) for ln in report.lines], section_of)
+    return narrative_figures_of(report.lines, report.sections, report.template)
 
 
 def review_report(report: AnnualReport) -> Review:

@@ -151,11 +151,7 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
             light = store.conn.execute("SELECT status, exit_code FROM reports").fetchall()
             cross = store.cross_findings()
             result.errors = sum(1 for status, _ in light if status != "ok") + len(problems)
-            codes = [code or 0 for _, code in light] + ([2] if problems else [])
-            rank = {"info": 1, "warning": 2, "error": 3, "never": 99}[fail_on]
-            if any({"info": 1, "warning": 2, "error": 3}[f["severity"]] >= rank for f in cross):
-                codes.append(1)
-            result.exit_code = max(codes) if codes else 0
+            result.exit_code = _exit_code([code for _, code in light], problems, cross, fail_on)
             result.cross_findings = len(cross)
             result.outputs = {name: str(out / file) for name, file in (("csv", "summary.csv"), ("xlsx", "summary.xlsx"),
                                                                          ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))}
@@ -169,11 +165,7 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         result.cross_checks = checks
         result.cross_findings = len(cross)
         result.errors = sum(1 for r in rows if r["status"] != "ok") + len(problems)
-        codes = [r["exit_code"] or 0 for r in rows] + ([2] if problems else [])
-        rank = {"info": 1, "warning": 2, "error": 3, "never": 99}[fail_on]
-        if any({"info": 1, "warning": 2, "error": 3}[f["severity"]] >= rank for f in cross):
-            codes.append(1)
-        result.exit_code = max(codes) if codes else 0
+        result.exit_code = _exit_code([r["exit_code"] for r in rows], problems, cross, fail_on)
         if summary:
             from reviewer.batch.summary import write_summaries
 
@@ -182,6 +174,19 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         store.close()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _exit_code(file_codes: list[int | None], problems: list[str], cross: list[dict[str, Any]], fail_on: str) -> int:
+    """Worst of the per-file exit codes, 2 for inputs that matched nothing, 1 for a cross-report finding at or
+    above ``fail_on`` (same severity gate as ``reviewer check``)."""
+    from reviewer.checks import severity_at_least
+    from reviewer.models import Finding
+
+    codes = [code or 0 for code in file_codes] + ([2] if problems else [])
+    cross_findings = [Finding(rule=f["rule"], severity=f["severity"], message="") for f in cross]
+    if severity_at_least(cross_findings, fail_on):
+        codes.append(1)
+    return max(codes, default=0)
 
 
 class BatchStoreError(OSError):

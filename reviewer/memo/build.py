@@ -92,10 +92,9 @@ def _summary(review: Review) -> list[str]:
     return out
 
 
-def _checked(review: Review) -> tuple[list[str], list[str]]:
+def _checked(review: Review, ctx: Context) -> tuple[list[str], list[str]]:
     """What was checked (with results) and what could not be checked, in plain Chinese."""
     r = review.report
-    ctx = Context(report=r, figures=review.figures)
     checked: list[str] = []
     not_checked: list[str] = []
     found = [s.number for s in r.sections]
@@ -149,8 +148,7 @@ def _status_text(table) -> str:
     return "无法读取"
 
 
-def _narrative_checks(review: Review) -> list[dict[str, Any]]:
-    ctx = Context(report=review.report, figures=review.figures)
+def _narrative_checks(ctx: Context) -> list[dict[str, Any]]:
     out = []
     for c in compare_figures(ctx):
         f = c.figure
@@ -184,9 +182,8 @@ def _section5(review: Review) -> dict[str, Any]:
     }
 
 
-def _section6(review: Review) -> dict[str, Any]:
+def _section6(review: Review, ctx: Context) -> dict[str, Any]:
     sec = review.report.section(6)
-    ctx = Context(report=review.report, figures=review.figures)
     fees = fee_figures(ctx)
     return {
         "present": sec is not None,
@@ -244,7 +241,8 @@ def _questions(review: Review) -> list[str]:
 def build_memo(review: Review, llm: dict[str, Any] | None = None) -> Memo:
     """Assemble the memo model from a :class:`~reviewer.pipeline.Review` (deterministic; ``llm`` metadata optional)."""
     r = review.report
-    checked, not_checked = _checked(review)
+    ctx = Context(report=r, figures=review.figures)  # one context: comparisons and identities computed once
+    checked, not_checked = _checked(review, ctx)
     return Memo(
         tool_version=__version__,
         file=r.path,
@@ -255,9 +253,9 @@ def build_memo(review: Review, llm: dict[str, Any] | None = None) -> Memo:
         summary=_summary(review),
         key_figures=_key_figures(review),
         findings=review.findings,
-        narrative_checks=_narrative_checks(review),
+        narrative_checks=_narrative_checks(ctx),
         section5=_section5(review),
-        section6=_section6(review),
+        section6=_section6(review, ctx),
         not_checked=not_checked,
         questions=_questions(review),
         checked=checked,

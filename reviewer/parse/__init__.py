@@ -42,7 +42,7 @@ def parse_document(doc: Document) -> AnnualReport:
 
     t3 = parse_t3(view, blocks["t3"], sec.get(3))
     t4 = parse_t4(view, blocks["t4"], sec.get(4))
-    figures = _narrative(doc, sections, template)
+    figures = narrative_figures_of(doc.lines, sections, template)
     t2 = parse_t2(view, blocks["t2"], sec.get(2), template, _t2_values(figures))
 
     sign_office = meta.find_signature_office(view, sign)
@@ -74,8 +74,9 @@ def parse_document(doc: Document) -> AnnualReport:
     )
 
 
-def _narrative(doc: Document, sections, template: str):
-    """Figures stated in the narrative (extracted once per report; also used to settle glued table-2 splits)."""
+def narrative_figures_of(lines, sections, template: str | None = None):
+    """Figures stated in the narrative of ``lines`` (list of :class:`Line`), each tagged with the template section
+    its line falls in. Extracted once per report by the parser (also used to settle glued table-2 splits)."""
     from reviewer.narrative import extract_figures
 
     ordered = sorted(sections, key=lambda s: s.line)
@@ -87,7 +88,7 @@ def _narrative(doc: Document, sections, template: str):
                 found = s.number
         return found
 
-    return extract_figures([(ln.number, ln.original) for ln in doc.lines], section_of, template=template)
+    return extract_figures([(ln.number, ln.original) for ln in lines], section_of, template=template)
 
 
 def _t2_values(figures) -> dict[str, set[float]]:
