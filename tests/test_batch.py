@@ -278,3 +278,42 @@ def test_invalid_limit_settings_are_refused() -> None:
     env = dict(os.environ, REVIEWER_MAX_LINES="abc")
     p = subprocess.run([sys.executable, "-m", "reviewer.cli", "check", str(FIXTURES / "clean_tab_2023.txt")], capture_output=True, text=True, env=env)
     assert p.returncode == 2 and p.stderr == "reviewer: error: invalid limit setting REVIEWER_MAX_LINES='abc': use a positive whole number\n"
+
+
+def test_near_duplicates_equal_brute_force_scoring() -> None:
+    """The candidate filters (shared clauses, lengths, character bags) must not drop a pair that fuzz.ratio puts at
+    or above the threshold among texts sharing clauses; pairs found carry rapidfuzz's exact score."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from reviewer.batch.cross import COPY_THRESHOLD, near_duplicates
+
+    rng = random.Random(7)
+    alphabet = "信息公开平台建设栏目维护规范化工作机制培训队伍依申请答复质量政策解读回应关切基层标准目录"
+    clauses = ["".join(rng.choice(alphabet) for _ in range(rng.randint(10, 16))) for _ in range(40)]
+    texts: dict[str, str] = {}
+    for n in range(60):
+        picked = rng.sample(clauses, 8)
+        text = "，".join(picked) + "。"
+        if n % 3 == 1:  # a near copy of the previous text with a few characters changed
+            prev = texts[f"r{n - 1}"]
+            m = 4 + n % 21  # 4..24 characters replaced: similarities on both sides of the threshold
+            text = prev[:30] + "局" * m + prev[30 + m:]
+        texts[f"r{n}"] = text
+    texts["same"] = texts["r0"]
+    found = {(a, b): s for a, b, s in near_duplicates(texts)}
+    assert found[("r0", "same")] == 100.0
+    distinct = {}
+    for path, text in texts.items():
+        distinct.setdefault(text, path)
+    items = list(distinct.items())
+    expected = {}
+    for i, (ta, pa) in enumerate(items):
+        for tb, pb in items[i + 1:]:
+            score = fuzz.ratio(ta, tb)
+            if score >= COPY_THRESHOLD:
+                expected[(pa, pb)] = score
+    got = {k: v for k, v in found.items() if k != ("r0", "same")}
+    assert got == expected
+    assert len(expected) >= 8 and min(expected.values()) < COPY_THRESHOLD + 3  # planted copies, some near the threshold
