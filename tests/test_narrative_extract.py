@@ -434,3 +434,24 @@ def test_corpus_precision_recall():
     assert len(score.files) >= 20
     assert score.recall >= 0.85, [(f.name, f.missed) for f in score.files if f.missed]
     assert score.precision >= 0.85, [(f.name, f.false_pos) for f in score.files if f.false_pos]
+
+
+def test_clause_bounds_match_a_plain_scan() -> None:
+    """_back_to/_forward_to (delimiter runs + bisect) give the same bounds as scanning the text, including masked
+    runs of line breaks, the search window and positions at both ends."""
+    import random
+
+    from reviewer.narrative import extract as ex
+
+    rng = random.Random(3)
+    for _ in range(300):
+        text = "".join(rng.choice("申请件，。\n\n\n、；0") for _ in range(rng.randint(0, 60)))
+        for delims in (ex._CLAUSE_DELIMS, ex._SENTENCE_DELIMS, "\n"):
+            for pos in range(0, len(text) + 1):
+                lo, hi = max(0, pos - ex.SEARCH_WINDOW), min(len(text), pos + ex.SEARCH_WINDOW)
+                back = max([i + 1 for i in range(lo, pos) if text[i] in delims], default=lo)
+                fwd = min([i for i in range(pos, hi) if text[i] in delims], default=hi)
+                assert ex._back_to(text, pos, delims) == back, (text, pos)
+                assert ex._forward_to(text, pos, delims) == fwd, (text, pos)
+    long = "，" + "申" * 5000
+    assert ex._back_to(long, 4000, "，") == 4000 - ex.SEARCH_WINDOW  # the delimiter is outside the window

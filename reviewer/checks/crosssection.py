@@ -114,6 +114,10 @@ def _narr_finding(rule_id: str, c: Comparison, default_severity: str) -> Finding
                    lines=[f.line], quotes=[f.quote])
 
 
+_SENTENCE_END = re.compile(r"(?<=[。；;])")
+_ALL_DONE = re.compile(r"(?:所有|全部)(?:申请)?(?:均)?(?:已)?(?:按要求)?(?:办理完成|办结|答复完毕)|均已(?:按要求)?(?:办理完成|办结)")
+
+
 @rule("XS-NARR-T3", "error", "正文申请数字与表三一致", "rulebook B [V]")
 def narr_t3(ctx: Context) -> Iterator[Finding]:
     """Narrative request counts (received, carried over, concluded, carried forward, outcomes) = table 3 总计
@@ -124,10 +128,12 @@ def narr_t3(ctx: Context) -> Iterator[Finding]:
     cf = ctx.t3("carried_forward") or sum(ctx.t3("carried_forward", c) or 0 for c in T3_APPLICANT_KEYS)
     if cf:
         for ln in ctx.report.lines:
-            for sentence in re.split(r"(?<=[。；;])", ln.text):
+            if "申请" not in ln.text:
+                continue
+            for sentence in _SENTENCE_END.split(ln.text):
                 if "申请" not in sentence or any(w in sentence for w in ("建议", "提案")):
                     continue
-                m = re.search(r"(?:所有|全部)(?:申请)?(?:均)?(?:已)?(?:按要求)?(?:办理完成|办结|答复完毕)|均已(?:按要求)?(?:办理完成|办结)", sentence)
+                m = _ALL_DONE.search(sentence)
                 if m:
                     yield finding("XS-NARR-T3", f"正文称“{m.group(0)}”，但表三结转下年度继续办理 {fmt_number(cf)} 件。", severity="warning",
                                   where="t3.carried_forward.total", figures={"carried_forward": cf}, lines=[ln.number], quotes=[m.group(0)])

@@ -29,6 +29,9 @@ def sections_present(ctx: Context) -> Iterator[Finding]:
                       where=f"section {n}", figures={"missing_section": n})
 
 
+_TOP_NUMBER = re.compile(r"^\s*(?:#+\s*)?([一二三四五六七八九十])、")
+
+
 @rule("STR-SECTION-ORDER", "warning", "章节按一至六顺序排列", "rulebook C.1 [V]")
 def section_order(ctx: Context) -> Iterator[Finding]:
     """Sections in template order; also flags a report whose top-level numbering restarts (two numbering schemes)."""
@@ -40,7 +43,7 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         return
     numbers = []
     for line in r.lines:
-        m = re.match(r"^\s*(?:#+\s*)?([一二三四五六七八九十])、", line.text)
+        m = _TOP_NUMBER.match(line.text) if "、" in line.text else None
         if m and not any(w in line.text for w in ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "结转下一年度", "|")):
             numbers.append(("一二三四五六七八九十".index(m.group(1)) + 1, line.number, line.text.strip()[:20]))
     restarts = [(prev, cur) for prev, cur in zip(numbers, numbers[1:]) if cur[0] <= prev[0] and cur[0] == 1]

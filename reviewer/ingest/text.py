@@ -109,7 +109,7 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_EXTRA = str.maketrans({"\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\ufeff": "", "\u200b": ""})
+_EXTRA_PAIRS = (("\u00a0", " "), ("\u3000", " "), ("\u2002", " "), ("\u2003", " "), ("\ufeff", ""), ("\u200b", ""))
 
 
 def normalise(text: str) -> str:
@@ -117,7 +117,10 @@ def normalise(text: str) -> str:
 
     Input and output are strings of the same line structure (no line breaks are added or removed).
     """
-    text = unicodedata.normalize("NFKC", text.translate(_EXTRA))
+    for odd, plain in _EXTRA_PAIRS:  # str.replace per character is far faster than str.translate with a dict
+        if odd in text:
+            text = text.replace(odd, plain)
+    text = unicodedata.normalize("NFKC", text)
     if any("\u4e00" <= ch <= "\u9fff" for ch in text[:5000]) or text:
         text = _t2s().convert(text)
     return text

@@ -294,6 +294,7 @@ class _Stream:
 
 
 _CHAR_TABLE = str.maketrans(_CHAR_MAP)
+_MAPPED_CHAR = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
 #: A comma that is not between two digits (a thousands separator) becomes the full-width ``，``.
 _LONE_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 
@@ -302,7 +303,8 @@ def _normalise(line: str) -> str:
     """Return ``line`` with the 1:1 character map applied; ``,`` outside digit groups becomes ``，``."""
     if "," in line:
         line = _LONE_COMMA.sub("，", line)
-    return line.translate(_CHAR_TABLE)
+    # str.translate with a dict costs a lookup per character: apply it only to lines holding a mapped character
+    return line.translate(_CHAR_TABLE) if _MAPPED_CHAR.search(line) else line
 
 
 #: Characters that only occur in Traditional Chinese text; enough of them switch on the t2s conversion.
@@ -526,17 +528,50 @@ def _numbers(work: str) -> Iterator[_Number]:
 SEARCH_WINDOW = 3000
 
 
+def _delimiter_runs(text: str, delims: str) -> tuple[list[int], list[int]]:
+    """Runs of characters of ``delims`` in ``text``: (sorted starts, sorted ends, end exclusive). Masked table
+    regions are long runs of ``\n``, so runs, not single positions, keep the lists short. The last text's runs are
+    kept (the extractor asks about the same masked text a few dozen times per number)."""
+    cached = _DELIMITER_CACHE[0]
+    if cached is None or cached[0] is not text:
+        cached = (text, {})
+        _DELIMITER_CACHE[0] = cached
+    runs = cached[1].get(delims)
+    if runs is None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in re.finditer("[" + re.escape(delims) + "]+", text):
+            starts.append(m.start())
+            ends.append(m.end())
+        runs = (starts, ends)
+        cached[1][delims] = runs
+    return runs
+
+
+_DELIMITER_CACHE: list[tuple[str, dict[str, tuple[list[int], list[int]]]] | None] = [None]
+
+
 def _back_to(text: str, pos: int, delims: str) -> int:
     """Index just after the last delimiter before ``pos`` (the window start, or 0, if none)."""
     lo = max(0, pos - SEARCH_WINDOW)
-    return max(max(text.rfind(d, lo, pos) for d in delims) + 1, lo)
+    starts, ends = _delimiter_runs(text, delims)
+    i = bisect.bisect_left(starts, pos) - 1  # the last run starting before pos
+    if i < 0:
+        return lo
+    last = min(ends[i], pos) - 1
+    return last + 1 if last >= lo else lo
 
 
 def _forward_to(text: str, pos: int, delims: str) -> int:
     """Index of the first delimiter at or after ``pos`` (the window end, or len, if none)."""
     hi = min(len(text), pos + SEARCH_WINDOW)
-    hits = [i for i in (text.find(d, pos, hi) for d in delims) if i >= 0]
-    return min(hits) if hits else hi
+    starts, ends = _delimiter_runs(text, delims)
+    pos = max(pos, 0)
+    j = bisect.bisect_right(ends, pos)  # the first run ending after pos
+    if j >= len(starts):
+        return hi
+    first = max(starts[j], pos)
+    return first if first < hi else hi
 
 
 def _rightmost(context: str, words: tuple[str, ...]) -> tuple[int, str] | None:
@@ -786,7 +821,8 @@ def _is_list_tail(work: str, seg_start: int, label_start: int) -> bool:
 
 def _label(segment: str) -> tuple[int, int, str] | None:
     """The pre-number label of ``segment``: (start, end, rule id); the longest label wins (all labels end at the
-    number), ties go to :data:`PRE_RULES` order."""
+    number), ties go to :data:`PRE_RULES` order. (Rule by rule: on these short segments, 9 characters on average,
+    this is faster than one combined alternation.)"""
     best: tuple[int, int, int, str] | None = None  # (label start, order, label end, rule)
     for order, (rid, rx) in enumerate(_PRE_COMPILED):
         m = rx.search(segment)

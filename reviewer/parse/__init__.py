@@ -42,7 +42,10 @@ def parse_document(doc: Document) -> AnnualReport:
 
     t3 = parse_t3(view, blocks["t3"], sec.get(3))
     t4 = parse_t4(view, blocks["t4"], sec.get(4))
-    figures = narrative_figures_of(doc.lines, sections, template)
+    # lines that hold table-3/4 cells and no sentence are table rows: the narrative pass need not read them
+    table_lines = {c.line for t in (t3, t4) for cols in t.rows.values() for c in cols.values() if c.line}
+    prose = [ln for ln in doc.lines if ln.number not in table_lines or "。" in ln.text] if table_lines else doc.lines
+    figures = narrative_figures_of(prose, sections, template)
     t2 = parse_t2(view, blocks["t2"], sec.get(2), template, _t2_values(figures))
 
     sign_office = meta.find_signature_office(view, sign)

@@ -209,12 +209,15 @@ def _cut_group_subtotal(region: str) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------ regions
+_TOKEN = re.compile(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])")
+
+
 def _tokens(region: str, base: int) -> list[Draft]:
     text = region
     for noise in _HEADER_NOISE:
         text = text.replace(noise, " " * len(noise))
     out: list[Draft] = []
-    for m in re.finditer(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])", text):
+    for m in _TOKEN.finditer(text):
         tok = m.group(0).rstrip(".")
         if not tok or tok == ".":
             continue
@@ -222,10 +225,13 @@ def _tokens(region: str, base: int) -> list[Draft]:
     return out
 
 
+_BARE_NUMBER_LINE = re.compile(r"\s*[+-]?\d[\d.]*\s*")
+
+
 def _slot_size(block_text: str) -> int:
     """Lines per cell in one-cell-per-slot layouts (``0\\n\\n\\n0``: 3); 0 when the block is not slotted."""
     lines = block_text.split("\n")
-    numeric = [i for i, ln in enumerate(lines) if re.fullmatch(r"\s*[+-]?\d[\d.]*\s*", ln)]
+    numeric = [i for i, ln in enumerate(lines) if _BARE_NUMBER_LINE.fullmatch(ln)]
     if len(numeric) < 10:
         return 0
     gaps = Counter(b - a for a, b in zip(numeric, numeric[1:]) if b - a <= 6)

@@ -19,6 +19,7 @@ FOOTER_RE = re.compile(r"^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$")
 
 
 _WS = re.compile(r"\s+")
+_NON_SPACE_RUN = re.compile(r"\S+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -45,23 +46,38 @@ class TextView:
         self.text = "\n".join(texts)
         text = self.text
         self.compact = _WS.sub("", text)
-        self.cmap = [i for i, ch in enumerate(text) if not ch.isspace()] if len(self.compact) != len(text) else list(range(len(text)))
+        if len(self.compact) != len(text):
+            cmap: list[int] = []
+            for m in _NON_SPACE_RUN.finditer(text):  # runs, not characters: the list is filled in C
+                cmap.extend(range(m.start(), m.end()))
+            self.cmap = cmap
+        else:
+            self.cmap = list(range(len(text)))
         self.cmap.append(len(self.text))
+        # original text joined the same way, its line starts, and how many lines before line i changed length
+        # under normalisation (a range of unchanged lines maps 1:1 onto the original text)
+        self._joined_original = "\n".join(self.originals)
+        self._original_starts: list[int] = []
+        self._changed_before = [0]
+        pos = 0
+        for original, t in zip(self.originals, texts):
+            self._original_starts.append(pos)
+            pos += len(original) + 1
+            self._changed_before.append(self._changed_before[-1] + (len(original) != len(t)))
 
     def original(self, start: int, end: int) -> str:
         """Original (un-normalised) text for the text range ``[start, end)`` where every line in the range kept its
         length under normalisation; otherwise the normalised text of the range."""
-        first = bisect.bisect_right(self.starts, max(start, 0)) - 1
-        last = bisect.bisect_right(self.starts, max(end - 1, 0)) - 1
-        pieces = []
-        for i in range(max(first, 0), max(last, 0) + 1):
-            norm = self.text[self.starts[i] : self.starts[i] + len(self.originals[i])]
-            if len(self.originals[i]) != len(self.text[self.starts[i] : (self.starts[i + 1] - 1) if i + 1 < len(self.starts) else len(self.text)]):
-                return self.text[start:end]
-            a = max(start, self.starts[i]) - self.starts[i]
-            b = min(end, self.starts[i] + len(norm)) - self.starts[i]
-            pieces.append(self.originals[i][a:b])
-        return "\n".join(pieces)
+        first = max(bisect.bisect_right(self.starts, max(start, 0)) - 1, 0)
+        last = max(bisect.bisect_right(self.starts, max(end - 1, 0)) - 1, 0)
+        if not self.starts:
+            return ""
+        if self._changed_before[last + 1] != self._changed_before[first]:
+            return self.text[start:end]
+        line_len = len(self.originals[last])
+        a = self._original_starts[first] + max(start - self.starts[first], 0)
+        b = self._original_starts[last] + min(end - self.starts[last], line_len)
+        return self._joined_original[a:b] if b > a else ""
 
     def line_of(self, offset: int) -> int:
         """1-based source line number of text offset ``offset``."""
