@@ -14,17 +14,29 @@ from pydantic import BaseModel, Field
 SCHEMA_VERSION = "1.0"
 
 
+_SET_ATTR = object.__setattr__
+#: One fields-set per model class for :func:`construct` (every field is named, so it is the same set for every
+#: instance; pydantic only ever adds names to it, which are already there).
+_ALL_FIELDS: dict[type, set[str]] = {}
+
+
 def construct(cls, values: dict[str, Any]):
     """Build a model instance from already-valid ``values`` that name every field, skipping validation.
 
     For the thousands of :class:`Line` and :class:`Cell` objects a batch creates per report, where even
     ``model_construct`` costs more than the parsing itself. The result behaves like a normal instance.
+    Raises ``ValueError`` when ``values`` does not name exactly the model's fields.
     """
+    fields = _ALL_FIELDS.get(cls)
+    if fields is None:
+        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+    if len(values) != len(fields):
+        raise ValueError(f"construct({cls.__name__}) needs every field: got {sorted(values)}")
     obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _SET_ATTR(obj, "__dict__", values)
+    _SET_ATTR(obj, "__pydantic_fields_set__", fields)
+    _SET_ATTR(obj, "__pydantic_extra__", None)
+    _SET_ATTR(obj, "__pydantic_private__", None)
     return obj
 
 

@@ -317,3 +317,34 @@ def test_near_duplicates_equal_brute_force_scoring() -> None:
     got = {k: v for k, v in found.items() if k != ("r0", "same")}
     assert got == expected
     assert len(expected) >= 8 and min(expected.values()) < COPY_THRESHOLD + 3  # planted copies, some near the threshold
+
+
+def test_workbook_written_by_a_child_process_and_its_failure_is_one_line(tmp_path, monkeypatch) -> None:
+    """The XLSX is written in a forked process for large batches: same workbook; a failure there reaches the user
+    as one line with exit code 2 and the other summary files are still written."""
+    from openpyxl import load_workbook
+
+    import reviewer.batch.summary as summary
+
+    monkeypatch.setattr(summary, "FORK_MIN_ROWS", 0)
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("seed_like.txt", "other.txt"):
+        (src / name).write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes() + name.encode())
+    out = tmp_path / "out"
+    result = run_batch([str(src)], out, jobs=1)
+    assert result.files == 2
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    rows = list(wb["reports"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("file", "status", "error") and len(rows) == 3
+    assert sorted(Path(r[0]).name for r in rows[1:]) == ["other.txt", "seed_like.txt"]
+    (src / "third.txt").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes() + b"3")
+    (out / ".summary.xlsx.tmp").mkdir()  # the workbook's temporary file cannot be created
+    p = subprocess.run([sys.executable, "-c", "import sys, reviewer.batch.summary as s; s.FORK_MIN_ROWS = 0; "
+                        "from reviewer.cli import main; sys.argv = ['reviewer', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', '1']; main()",
+                        str(src), str(out)], capture_output=True, text=True)
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr
+    line = [ln for ln in p.stderr.splitlines() if "summary.xlsx" in ln]
+    assert len(line) == 1 and "cannot write summary.xlsx" in line[0], p.stderr
+    assert "third.txt" in (out / "summary.csv").read_text(encoding="utf-8-sig")

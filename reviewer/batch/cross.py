@@ -117,8 +117,8 @@ def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, 
                                                          prev, in_force=vals[0], last_in_force=vals[1], issued=vals[2], repealed=vals[3]))
                     # CELL-COPY-PATTERN: every numeric cell identical to last year's report
                     ca, cb = s.get("cells") or [], p.get("cells") or []
-                    nums = [v for v in ca if isinstance(v, (int, float))]
-                    if ca and ca == cb and len(nums) >= 10 and any(v for v in nums):
+                    nums = [v for v in ca if isinstance(v, (int, float))] if ca and ca == cb else []
+                    if len(nums) >= 10 and any(v for v in nums):
                         findings.append(_finding("CELL-COPY-PATTERN", "warning", cur, f"全部 {len(ca)} 个表格单元格与{year - 1}年报告完全相同。", prev, cells=len(ca)))
                     # Q-SEC5-COPY-PREV: section 五 near-identical to last year's (years removed)
                     ta, tb = _strip_years(s.get("sec5", "")), _strip_years(p.get("sec5", ""))
@@ -211,7 +211,7 @@ def near_duplicates(texts: dict[str, str], threshold: float = COPY_THRESHOLD, ma
         cands = cands[200.0 * np.minimum(lengths[cands], lengths[i]) / (lengths[cands] + lengths[i]) >= threshold - 1e-6]
         pairs_a.extend([i] * cands.size)
         pairs_b.extend(cands.tolist())
-        if len(pairs_a) >= 50_000:
+        if len(pairs_a) >= 20_000:
             score_pairs()
     if pairs_a:
         score_pairs()

@@ -179,13 +179,12 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
 def _exit_code(file_codes: list[int | None], problems: list[str], cross: list[dict[str, Any]], fail_on: str) -> int:
     """Worst of the per-file exit codes, 2 for inputs that matched nothing, 1 for a cross-report finding at or
     above ``fail_on`` (same severity gate as ``reviewer check``)."""
-    from reviewer.checks import severity_at_least
-    from reviewer.models import Finding
-
     codes = [code or 0 for code in file_codes] + ([2] if problems else [])
-    cross_findings = [Finding(rule=f["rule"], severity=f["severity"], message="") for f in cross]
-    if severity_at_least(cross_findings, fail_on):
-        codes.append(1)
+    if fail_on != "never":
+        # the gate of reviewer.checks.severity_at_least (Severity.rank), without importing the models here
+        rank = {"info": 1, "warning": 2, "error": 3}
+        if any(rank[f["severity"]] >= rank[fail_on] for f in cross):
+            codes.append(1)
     return max(codes, default=0)
 
 

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     path TEXT PRIMARY KEY,
@@ -33,6 +35,15 @@ CREATE TABLE IF NOT EXISTS cross_findings (
 
 COLUMNS = ("path", "size", "mtime", "sha256", "tool_version", "status", "error", "office", "office_key", "level", "year",
            "template", "n_error", "n_warning", "n_info", "exit_code", "summary", "memo_md", "memo_json", "updated")
+
+
+def dumps(value: Any) -> str:
+    """JSON text of a stored summary (orjson: several times faster than ``json`` on the 10,000-row loads of a
+    batch); values orjson refuses (integers beyond 64 bits) fall back to ``json``."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
 
 
 class Store:
@@ -66,7 +77,7 @@ class Store:
             r = dict(r)
             r["updated"] = now
             if isinstance(r.get("summary"), (dict, list)):
-                r["summary"] = json.dumps(r["summary"], ensure_ascii=False)
+                r["summary"] = dumps(r["summary"])
             values.append(tuple(r.get(c) for c in COLUMNS))
         with self.conn:
             self.conn.executemany(f"INSERT OR REPLACE INTO reports ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values)
@@ -84,7 +95,7 @@ class Store:
             d = dict(zip(COLUMNS, row))
             if wanted is not None and d["path"] not in wanted:
                 continue
-            d["summary"] = json.loads(d["summary"]) if d["summary"] else {}
+            d["summary"] = orjson.loads(d["summary"]) if d["summary"] else {}
             out.append(d)
         return out
 

@@ -135,6 +135,7 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
     sha = hashlib.sha256(data).hexdigest()
     row["sha256"] = sha
     try:
+        from reviewer.batch.store import dumps
         from reviewer.errors import InputError
         from reviewer.ingest import document_from_bytes
         from reviewer.memo import build_memo, render_markdown
@@ -158,7 +159,7 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
         row.update(
             status="ok", error=None, office=office, office_key=office_key(office), level=r.office_level, year=r.year,
             template=r.template, n_error=summary["counts"]["error"], n_warning=summary["counts"]["warning"],
-            n_info=summary["counts"]["info"], exit_code=summary["exit_code"], summary=summary,
+            n_info=summary["counts"]["info"], exit_code=summary["exit_code"], summary=dumps(summary),
             memo_md=str(md_path.relative_to(outdir)), memo_json=str(json_path.relative_to(outdir)),
         )
     except RecursionError:

@@ -21,7 +21,8 @@ def esc(text: object) -> str:
     """Escape Markdown/HTML control characters in report text (one line; newlines become spaces)."""
     s = str(text).replace("\r", " ").replace("\n", " ")
     s = s.replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    # most values (numbers, Chinese text) hold no special character: skip the substitution then
+    return _MD_SPECIAL.sub(r"\\\1", s) if _MD_SPECIAL.search(s) else s
 
 
 def _code(text: str) -> str:

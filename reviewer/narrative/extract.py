@@ -88,7 +88,9 @@ _HEADING_TAIL = re.compile(r"(?:(?![一二三四五六七八九十]、)[^，。�
 _TABLE_TOKEN = re.compile(r"\d{3,}|\||总\s*计|审\s*结|继续办理|万元）|收费金额")
 
 #: Numbering in front of a section heading (``三、``, ``3、``, ``## 四、``). Not preceded by another numeral or 第.
-_SECTION_NUMBERING = re.compile(r"(?<![第一二三四五六七八九十\d.])(?:#{1,6}\s*)?(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.]\s*")
+#: (Each scanning pattern below opens with a lookahead naming every possible first character: it changes no match
+#: but lets the regex engine reject most positions at once -- three to four times faster on a report.)
+_SECTION_NUMBERING = re.compile(r"(?=[#一二三四五六七八九十1-9])(?<![第一二三四五六七八九十\d.])(?:#{1,6}\s*)?(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.]\s*")
 
 #: Table start markers -> table kind. A region runs from the marker to the next section heading.
 _TABLE_STARTS: tuple[tuple[str, str], ...] = (
@@ -118,13 +120,13 @@ FEE_NOTICE_COUNT_UNITS: tuple[str, ...] = ("件", "份", "次", "个", "笔")
 #: Arabic number with optional approximation words and unit. Units ``年/月/日/号/%`` mark non-figures.
 _NUM_RE = re.compile(
     # "\s*" only after a prefix word: a bare leading "\s*" backtracks quadratically over masked (blank) runs
-    r"(?<![\d.A-Za-z])(?:(?P<pre>约|近|超过|超|逾|大约|将近)\s*)?"
+    r"(?=[约近超逾大将\d])(?<![\d.A-Za-z])(?:(?P<pre>约|近|超过|超|逾|大约|将近)\s*)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"\s*(?P<post>余|多)?\s*(?P<unit>万元|元|件次|件|起|项|个|份|宗|次|条|篇|场|期|部|笔|名|位|%|年|月|日|号|人次|人|万)?"
 )
 #: Chinese numeral directly followed by a count unit (``十八件``, ``两次``). Not after 第 (ordinals).
 _CN_NUM_RE = re.compile(
-    r"(?<![第一二三四五六七八九十百千万零两])(?P<pre>约|近|超过|超|逾|大约|将近)?(?P<num>[零一二两三四五六七八九十百千]+)"
+    r"(?=[约近超逾大将零一二两三四五六七八九十百千])(?<![第一二三四五六七八九十百千万零两])(?P<pre>约|近|超过|超|逾|大约|将近)?(?P<num>[零一二两三四五六七八九十百千]+)"
     r"(?P<post>余|多)?(?P<unit>件|起|项|个|份|宗|次)"
 )
 _NON_FIGURE_UNITS = ("年", "月", "日", "号", "%")
@@ -236,7 +238,7 @@ ZERO_RULES: tuple[tuple[str, str], ...] = (
                         r"(?P<collect>(?:和|及|、|或|，?也?未)(?:实际)?收取)?"),
     ("t4_corrected_none", r"(?:未|没有|无)(?:发生|出现|存在)?[^，。；\n]{0,20}?(?:被)?(?:行政)?复议(?:机关)?(?:纠错|纠正|撤销)"
                           r"(?P<lit>[^，。；\n]{0,3}?(?:或|和|、|及|与)(?:行政)?诉讼败诉)?"),
-    ("t4_corrected_none", r"(?:行政)?复议[^，。；\n]{0,12}?未被[^，。；\n]{0,12}?(?:纠错|纠正|撤销)"),
+    ("t4_corrected_none", r"(?=[行复])(?:行政)?复议[^，。；\n]{0,12}?未被[^，。；\n]{0,12}?(?:纠错|纠正|撤销)"),
     ("t4_lost_none", r"(?:未|没有|无)(?:发生|出现)?[^，。；\n复]{0,20}?(?:行政)?诉讼败诉"),
     ("t4_none", r"(?:(?:未|没有|并未|未曾)(?P<verb>发生|产生|出现|涉及|有|收到|接到|发现|被|因)|无|未有|尚无)(?P<gap>[^，。；\n]{0,25}?)(?:行政)?复议"
                 r"(?P<lit>[^，。；\n]{0,4}?(?:、|和|或|及|与|以及)(?:提起)?(?:行政)?诉讼)?"

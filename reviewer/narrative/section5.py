@@ -64,10 +64,13 @@ def _items(text: str) -> list[str]:
     return [p for p in parts if len(p) >= 6]
 
 
+_NON_HAN = re.compile(r"[^\u4e00-\u9fff]")
+_STOP_BIGRAMS = frozenset({"进一", "一步", "加强", "工作", "政府", "信息", "公开", "提升", "问题", "存在", "不够", "有待", "需要", "提高"})
+
+
 def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[^\u4e00-\u9fff]", "", s)
-    stop = {"进一", "一步", "加强", "工作", "政府", "信息", "公开", "提升", "问题", "存在", "不够", "有待", "需要", "提高"}
-    return {s[i : i + 2] for i in range(len(s) - 1)} - stop
+    s = _NON_HAN.sub("", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)} - _STOP_BIGRAMS
 
 
 @functools.lru_cache(maxsize=64)
@@ -95,11 +98,11 @@ def review_section5(text: str | None) -> Section5Review:
     review.has_improvement_words = bool(improvement_part) or any(k in body for k in IMPROVEMENT_MARKERS[:4]) or bool(_WILL.search(body))
     review.stock_phrases = [p for p in STOCK_PHRASES if p in body]
     review.concrete = [c.group(0) for c in _CONCRETE.finditer(body)][:10]
+    improvement_bigrams = [_bigrams(imp) for imp in review.improvements]
     for i, p in enumerate(review.problems):
         pb = _bigrams(p)
         best, best_score = None, 0.0
-        for j, imp in enumerate(review.improvements):
-            ib = _bigrams(imp)
+        for j, ib in enumerate(improvement_bigrams):
             if not pb or not ib:
                 continue
             score = len(pb & ib) / min(len(pb), len(ib))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 
 from reviewer.ingest.text import normalise
@@ -16,6 +17,7 @@ from reviewer.models import Line
 
 #: Page footers printed inside tables by PDF and PDF->Markdown extraction ("- 4 -", "— 4 —").
 FOOTER_RE = re.compile(r"^\s*[-—–－]+\s*\d{1,3}\s*[-—–－]+\s*$")
+_DASHES = ("-", "—", "–", "－")
 
 
 _WS = re.compile(r"\s+")
@@ -35,14 +37,11 @@ class TextView:
     """
 
     def __init__(self, lines: list[Line]) -> None:
-        texts = [" " * len(ln.text) if FOOTER_RE.match(ln.text) else ln.text for ln in lines]
+        # a footer starts with a dash after optional spaces: test that before running the regex on every line
+        texts = [" " * len(t) if t.lstrip()[:1] in _DASHES and FOOTER_RE.match(t) else t for t in (ln.text for ln in lines)]
         self.originals = [ln.original for ln in lines]
         self.numbers = [ln.number for ln in lines]
-        self.starts: list[int] = []
-        pos = 0
-        for t in texts:
-            self.starts.append(pos)
-            pos += len(t) + 1
+        self.starts: list[int] = [0, *itertools.accumulate(len(t) + 1 for t in texts)][: len(texts)]
         self.text = "\n".join(texts)
         text = self.text
         self.compact = _WS.sub("", text)
@@ -57,13 +56,8 @@ class TextView:
         # original text joined the same way, its line starts, and how many lines before line i changed length
         # under normalisation (a range of unchanged lines maps 1:1 onto the original text)
         self._joined_original = "\n".join(self.originals)
-        self._original_starts: list[int] = []
-        self._changed_before = [0]
-        pos = 0
-        for original, t in zip(self.originals, texts):
-            self._original_starts.append(pos)
-            pos += len(original) + 1
-            self._changed_before.append(self._changed_before[-1] + (len(original) != len(t)))
+        self._original_starts: list[int] = [0, *itertools.accumulate(len(o) + 1 for o in self.originals)][: len(texts)]
+        self._changed_before = [0, *itertools.accumulate(len(o) != len(t) for o, t in zip(self.originals, texts))]
 
     def original(self, start: int, end: int) -> str:
         """Original (un-normalised) text for the text range ``[start, end)`` where every line in the range kept its
