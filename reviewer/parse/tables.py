@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from reviewer.ingest.text import normalise
 from reviewer.models import Ambiguity, Cell, Section, Table, construct
 from reviewer.parse.split import split_row_sum, split_tokens, to_number
-from reviewer.parse.textview import TextView
+from reviewer.parse.textview import TextView, _needle
 from reviewer.template import (
     T2RowSpec,
     T3_COLUMN_KEYS,
@@ -38,6 +38,8 @@ from reviewer.template import (
     t2_rows,
     t3_rows,
 )
+
+_WS_RE = re.compile(r"\s+")
 
 _NONNUM_TOKENS = {"/", "-", "—", "–", "－", "——", "无", "不涉及", "/ ", "\\"}
 _NUM_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -748,10 +750,10 @@ def _split_label(cells: list[str], n: int = 7) -> tuple[str, list[str]]:
 
 def _label_match(label: str, specs, start: int) -> tuple[int, int] | None:
     """``(template row index, anchor rank)`` of the first template row from ``start`` whose anchor is in ``label``."""
-    key = re.sub(r"\s+", "", normalise(label))
+    key = _WS_RE.sub("", normalise(label))
     for j in range(start, len(specs)):
         for rank, anchor in enumerate(specs[j].anchors):
-            if re.sub(r"\s+", "", normalise(anchor)) in key:
+            if _needle(anchor) in key:  # the anchor normalised once (cached), not per row
                 return j, rank
     return None
 

@@ -55,6 +55,7 @@ class TextView:
         self.cmap.append(len(self.text))
         # original text joined the same way, its line starts, and how many lines before line i changed length
         # under normalisation (a range of unchanged lines maps 1:1 onto the original text)
+        self._last_line = (0, 0, 1)  # (start, end, number) of the line line_of found last
         self._joined_original = "\n".join(self.originals)
         self._original_starts: list[int] = [0, *itertools.accumulate(len(o) + 1 for o in self.originals)][: len(texts)]
         self._changed_before = [0, *itertools.accumulate(len(o) != len(t) for o, t in zip(self.originals, texts))]
@@ -75,10 +76,15 @@ class TextView:
 
     def line_of(self, offset: int) -> int:
         """1-based source line number of text offset ``offset``."""
+        lo, hi, number = self._last_line
+        if lo <= offset < hi:  # cells of one row ask about the same line in turn
+            return number
         if not self.numbers:
             return 1
-        idx = bisect.bisect_right(self.starts, max(offset, 0)) - 1
-        return self.numbers[max(0, min(idx, len(self.numbers) - 1))]
+        idx = max(0, min(bisect.bisect_right(self.starts, max(offset, 0)) - 1, len(self.numbers) - 1))
+        if offset >= 0:
+            self._last_line = (self.starts[idx], self.starts[idx + 1] if idx + 1 < len(self.starts) else len(self.text) + 1, self.numbers[idx])
+        return self.numbers[idx]
 
     def to_text(self, cidx: int) -> int:
         """Text offset of compact index ``cidx`` (``len(compact)`` maps to ``len(text)``)."""
