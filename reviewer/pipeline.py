@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reviewer.models import AnnualReport, Finding, NarrativeFigure
 
@@ -18,6 +19,9 @@ class Review:
     report: AnnualReport
     figures: list[NarrativeFigure]
     findings: list[Finding]
+    #: the rule context the checks ran with (comparisons and table identities computed there are reused by the
+    #: memo); None for a Review built by hand
+    context: Any = None
 
 
 def parse_file(path: str | Path) -> AnnualReport:
@@ -44,8 +48,11 @@ def review_report(report: AnnualReport) -> Review:
     """Run the narrative extractor and every rule on a parsed report."""
     from reviewer.checks import run_checks
 
+    from reviewer.checks import Context
+
     figures = narrative_figures(report)
-    return Review(report=report, figures=figures, findings=run_checks(report, figures))
+    ctx = Context(report=report, figures=list(figures))
+    return Review(report=report, figures=figures, findings=run_checks(report, figures, context=ctx), context=ctx)
 
 
 def review_file(path: str | Path) -> Review:

@@ -455,3 +455,34 @@ def test_clause_bounds_match_a_plain_scan() -> None:
                 assert ex._forward_to(text, pos, delims) == fwd, (text, pos)
     long = "，" + "申" * 5000
     assert ex._back_to(long, 4000, "，") == 4000 - ex.SEARCH_WINDOW  # the delimiter is outside the window
+
+
+def test_label_prefilter_changes_no_choice() -> None:
+    """_label skips rules whose possible first characters are absent; on every segment of the fixtures (and on
+    substrings of them) it picks the same label as trying every rule."""
+    from conftest import FIXTURES
+
+    from reviewer.narrative import extract as ex
+
+    assert ex._first_chars(r"\d+") is None and ex._first_chars(r"(?i)ab") is None and ex._first_chars(r"a?") is None
+    assert ex._first_chars(r"(?:x|y)?z") == frozenset("xyz") and ex._first_chars(r"[a-c]q") == frozenset("abc")
+    assert all(first is not None for first, _, _ in ex._PRE_FILTERED)  # every pre-number rule is prefiltered
+
+    def brute(segment: str):
+        best = None
+        for order, (rid, rx) in enumerate(ex._PRE_COMPILED):
+            m = rx.search(segment)
+            if m:
+                key = (m.start(), order, m.end("label"), rid)
+                best = key if best is None or key < best else best
+        return (best[0], best[2], best[3]) if best else None
+
+    checked = 0
+    for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md")):
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        for seg in re.split(r"[，。；\n]", text):
+            for cut in range(0, len(seg), 3):
+                piece = seg[:cut]
+                assert ex._label(piece) == brute(piece), piece
+                checked += 1
+    assert checked > 5000

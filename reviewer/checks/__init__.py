@@ -12,13 +12,17 @@ from reviewer.models import AnnualReport, Finding, NarrativeFigure, Severity
 __all__ = ["RULES", "Context", "Rule", "run_checks", "severity_at_least"]
 
 
-def run_checks(report: AnnualReport, figures: list[NarrativeFigure] | None = None, only: set[str] | None = None) -> list[Finding]:
+def run_checks(report: AnnualReport, figures: list[NarrativeFigure] | None = None, only: set[str] | None = None,
+               context: Context | None = None) -> list[Finding]:
     """Run every registered rule (or those in ``only``) and return findings sorted by severity, then rule ID.
+
+    ``context``: a :class:`Context` for this report and these figures to run in (its cache -- comparisons, table
+    identities -- can then be reused by the caller); a new one by default.
 
     A rule that raises is a bug in reviewer, not in the report: it is reported as an ``info`` finding with rule ID
     ``INTERNAL-ERROR`` naming the rule, so one broken rule never hides the others.
     """
-    ctx = Context(report=report, figures=list(figures or []))
+    ctx = context if context is not None else Context(report=report, figures=list(figures or []))
     findings: list[Finding] = []
     if not report.is_report:
         # not an annual report at all: say so once instead of listing every missing part

@@ -41,7 +41,15 @@ def _leaf_rows(ctx: Context) -> list[str]:
 
 
 def t3_failures(ctx: Context) -> list[Failure]:
-    """All failing table-3 identities, in dependency order (row sums, result totals, column balances)."""
+    """All failing table-3 identities, in dependency order (row sums, result totals, column balances); computed
+    once per context."""
+    cached = ctx.cache.get("t3_failures")
+    if cached is None:
+        cached = ctx.cache["t3_failures"] = _t3_failures(ctx)
+    return cached
+
+
+def _t3_failures(ctx: Context) -> list[Failure]:
     t3 = ctx.report.t3
     if not t3.ok:
         return []

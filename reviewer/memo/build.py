@@ -241,7 +241,8 @@ def _questions(review: Review) -> list[str]:
 def build_memo(review: Review, llm: dict[str, Any] | None = None) -> Memo:
     """Assemble the memo model from a :class:`~reviewer.pipeline.Review` (deterministic; ``llm`` metadata optional)."""
     r = review.report
-    ctx = Context(report=r, figures=review.figures)  # one context: comparisons and identities computed once
+    # one context: comparisons and identities computed once (by the checks, when they ran for this review)
+    ctx = review.context if getattr(review, "context", None) is not None and review.context.report is r else Context(report=r, figures=review.figures)
     checked, not_checked = _checked(review, ctx)
     return Memo(
         tool_version=__version__,

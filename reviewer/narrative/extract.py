@@ -272,7 +272,68 @@ _ORG_SUM = "+".join(
     f"t3.{{row}}.{c}" for c in ("commercial", "research", "public_interest", "legal_service", "other_org")
 )
 
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """Every character a match of ``pattern`` can start with, or None when that is not a small known set
+    (classes such as ``\\d``, ``.``, case-insensitive flags, a pattern that can match the empty string). Used to
+    skip a rule at once on a segment that holds none of them."""
+    try:
+        from re import _constants as c, _parser as p  # the standard library's own regex parser
+
+        parsed = p.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+
+        def seq(items) -> tuple[set[str] | None, bool]:
+            out: set[str] = set()
+            for op, av in items:
+                chars, nullable = one(op, av)
+                if chars is None:
+                    return None, False
+                out |= chars
+                if not nullable:
+                    return out, False
+            return out, True
+
+        def one(op, av) -> tuple[set[str] | None, bool]:
+            if op is c.LITERAL:
+                return {chr(av)}, False
+            if op is c.IN:
+                chars: set[str] = set()
+                for o, a in av:
+                    if o is c.LITERAL:
+                        chars.add(chr(a))
+                    elif o is c.RANGE and a[1] - a[0] <= 256:
+                        chars.update(chr(x) for x in range(a[0], a[1] + 1))
+                    else:
+                        return None, False
+                return chars, False
+            if op is c.SUBPATTERN:
+                return seq(av[3])
+            if op is c.BRANCH:
+                chars, nullable = set(), False
+                for alt in av[1]:
+                    f, n = seq(alt)
+                    if f is None:
+                        return None, False
+                    chars |= f
+                    nullable = nullable or n
+                return chars, nullable
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                f, n = seq(av[2])
+                return (None, False) if f is None else (f, av[0] == 0 or n)
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                return set(), True
+            return None, False
+
+        chars, nullable = seq(parsed)
+        return None if chars is None or nullable or not chars else frozenset(chars)
+    except Exception:  # noqa: BLE001 - no prefilter then, never a wrong one
+        return None
+
+
 _PRE_COMPILED = tuple((rid, re.compile(f"(?P<label>{rx}){_FILL}$")) for rid, rx in PRE_RULES)
+#: (first characters or None, rule id, compiled rule) for :func:`_label`
+_PRE_FILTERED = tuple((_first_chars(rx.pattern), rid, rx) for rid, rx in _PRE_COMPILED)
 _POST_COMPILED = tuple((rid, re.compile(rx)) for rid, rx in POST_RULES)
 _ZERO_COMPILED = tuple((rid, re.compile(rx)) for rid, rx in ZERO_RULES)
 _VERB_BEFORE_NUMBER = re.compile(
@@ -826,7 +887,10 @@ def _label(segment: str) -> tuple[int, int, str] | None:
     number), ties go to :data:`PRE_RULES` order. (Rule by rule: on these short segments, 9 characters on average,
     this is faster than one combined alternation.)"""
     best: tuple[int, int, int, str] | None = None  # (label start, order, label end, rule)
-    for order, (rid, rx) in enumerate(_PRE_COMPILED):
+    present = set(segment)
+    for order, (first, rid, rx) in enumerate(_PRE_FILTERED):
+        if first is not None and first.isdisjoint(present):
+            continue  # the segment holds no character a match of this rule can start with
         m = rx.search(segment)
         if m:
             key = (m.start(), order, m.end("label"), rid)
