@@ -40,6 +40,26 @@ def construct(cls, values: dict[str, Any]):
     return obj
 
 
+def construct_many(cls, rows) -> list:
+    """:func:`construct` over an iterable of value dicts (each naming every field), as a list; for the lines of a
+    document. Raises ``ValueError`` like :func:`construct`."""
+    fields = _ALL_FIELDS.get(cls)
+    if fields is None:
+        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+    n, new, set_attr = len(fields), cls.__new__, _SET_ATTR
+    out = []
+    for values in rows:
+        if len(values) != n:
+            raise ValueError(f"construct({cls.__name__}) needs every field: got {sorted(values)}")
+        obj = new(cls)
+        set_attr(obj, "__dict__", values)
+        set_attr(obj, "__pydantic_fields_set__", fields)
+        set_attr(obj, "__pydantic_extra__", None)
+        set_attr(obj, "__pydantic_private__", None)
+        out.append(obj)
+    return out
+
+
 class Severity(str, Enum):
     """Finding severity (rulebook section 0): ``error`` > ``warning`` > ``info``."""
 

@@ -39,7 +39,6 @@ from reviewer.template import (
     t3_rows,
 )
 
-_WS_RE = re.compile(r"\s+")
 
 _NONNUM_TOKENS = {"/", "-", "—", "–", "－", "——", "无", "不涉及", "/ ", "\\"}
 _NUM_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -750,7 +749,7 @@ def _split_label(cells: list[str], n: int = 7) -> tuple[str, list[str]]:
 
 def _label_match(label: str, specs, start: int) -> tuple[int, int] | None:
     """``(template row index, anchor rank)`` of the first template row from ``start`` whose anchor is in ``label``."""
-    key = _WS_RE.sub("", normalise(label))
+    key = _needle(label)  # normalised, spaces removed; cached (template labels repeat from report to report)
     for j in range(start, len(specs)):
         for rank, anchor in enumerate(specs[j].anchors):
             if _needle(anchor) in key:  # the anchor normalised once (cached), not per row

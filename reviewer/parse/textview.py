@@ -29,6 +29,32 @@ def _needle(needle: str) -> str:
     return re.sub(r"\s+", "", normalise(needle))
 
 
+@functools.lru_cache(maxsize=1)
+def _space_table():
+    """numpy bool table over the Basic Multilingual Plane: True where ``str.isspace`` (every whitespace character
+    Python knows is in the BMP)."""
+    import numpy as np
+
+    table = np.zeros(0x10000, dtype=bool)
+    table[[c for c in range(0x10000) if chr(c).isspace()]] = True
+    return table
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """``(text without whitespace, offset in text of each kept character)`` -- the same as ``re.sub(r"\\s+", "",
+    text)`` and ``[i for i, ch in enumerate(text) if not ch.isspace()]``, computed with numpy on the code points."""
+    import numpy as np
+
+    if not text:
+        return "", []
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
+    kept = np.flatnonzero(~space)
+    if kept.size == codes.size:
+        return text, list(range(len(text)))
+    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), kept.tolist()
+
+
 class TextView:
     """Joined text of ``lines`` (``"\\n"`` between lines), with page-footer lines blanked.
 
@@ -44,14 +70,7 @@ class TextView:
         self.starts: list[int] = [0, *itertools.accumulate(len(t) + 1 for t in texts)][: len(texts)]
         self.text = "\n".join(texts)
         text = self.text
-        self.compact = _WS.sub("", text)
-        if len(self.compact) != len(text):
-            cmap: list[int] = []
-            for m in _NON_SPACE_RUN.finditer(text):  # runs, not characters: the list is filled in C
-                cmap.extend(range(m.start(), m.end()))
-            self.cmap = cmap
-        else:
-            self.cmap = list(range(len(text)))
+        self.compact, self.cmap = _compact(text)
         self.cmap.append(len(self.text))
         # original text joined the same way, its line starts, and how many lines before line i changed length
         # under normalisation (a range of unchanged lines maps 1:1 onto the original text)
