@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reviewer.ingest.text import normalise
-from reviewer.models import Ambiguity, Cell, Section, Table, construct
+from reviewer.models import Ambiguity, Cell, Section, Table, construct, constructor
 from reviewer.parse.split import split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView, _needle
 from reviewer.template import (
@@ -46,7 +46,7 @@ _GLUED_RE = re.compile(r"^[+-]?\d[\d.]*(?:[+-]\d[\d.]*)*$")
 _HEADER_NOISE = ("增/减", "增减", "(单位:万元)", "单位:万元")
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A cell before typing: printed text and its offset in the joined text (for the source line)."""
 
@@ -55,7 +55,7 @@ class Draft:
     inferred: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """Candidate readings of one row region (each a list of drafts, one per column), best first."""
 
@@ -85,10 +85,13 @@ class RowMatch:
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 
+_number_cell = constructor(Cell)  # every key is given below
+
+
 def _typed(d: Draft, view: TextView) -> Cell:
     raw = d.raw.strip()
     if raw.isdigit() and raw.isascii():  # the common case, fast: a plain count
-        return construct(Cell, {"kind": "number", "value": int(raw), "raw": raw, "line": view.line_of(d.offset), "inferred": d.inferred})
+        return _number_cell({"kind": "number", "value": int(raw), "raw": raw, "line": view.line_of(d.offset), "inferred": d.inferred})
     if raw and all(ch in "〇零一二三四五六七八九" for ch in raw) and len(raw) > 1:
         # digits written with Chinese numerals one by one ('二九〇' = 290): read, keep the printed text
         return construct(Cell, {"kind": "number", "value": int(raw.translate(_CN_DIGITS)), "raw": raw, "line": view.line_of(d.offset), "inferred": True})
@@ -183,14 +186,18 @@ def _match_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]:
     return out
 
 
+_ORDINAL_MARK = re.compile(r"(\d)\s*[.、]")
+_DIGIT = re.compile(r"\d")
+
+
 def _strip_region(region: str, next_spec) -> str:
     """Drop the next row's leaf ordinal (``2.``) and the group labels that sit inside a row region."""
     ordinal = getattr(next_spec, "ordinal", None) if next_spec is not None else None
     if ordinal is not None:
         m = None
-        for m in re.finditer(r"(\d)\s*[.、]", region):
+        for m in _ORDINAL_MARK.finditer(region):
             pass
-        if m is not None and int(m.group(1)) == ordinal and not re.search(r"\d", region[m.end() :]):
+        if m is not None and int(m.group(1)) == ordinal and not _DIGIT.search(region, m.end()):
             region = region[: m.start()] + " " * (len(region) - m.start())
     return region
 
@@ -210,7 +217,9 @@ def _cut_group_subtotal(region: str) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------ regions
-_TOKEN = re.compile(r"[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])")
+#: (The lookahead names every first character a token can have: it changes no match and lets the regex engine
+#: skip other positions at once.)
+_TOKEN = re.compile(r"(?=[-+\d/／—–－无不〇零一二三四五六七八九])[+\-]?\d[\d.]*(?:[+\-]\d[\d.]*)*(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])")
 
 
 def _tokens(region: str, base: int) -> list[Draft]:
