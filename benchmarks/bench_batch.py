@@ -54,10 +54,15 @@ def main() -> None:
         p = subprocess.run(cmd, capture_output=True, text=True)
         secs = time.perf_counter() - t
         rss = 0.0
+        cpu = {}
         for line in p.stderr.splitlines():
             if "Maximum resident set size" in line:
                 rss = int(line.split(":")[1]) / 1024
+            elif "User time (seconds)" in line or "System time (seconds)" in line:
+                cpu[line.split("(")[0].strip()] = float(line.split(":")[1])
         summary = next((ln for ln in p.stderr.splitlines() if " files: " in ln), p.stderr[-300:])
+        if cpu:
+            summary += f" [CPU of the run and its workers: user {cpu.get('User time', 0):.1f} s, system {cpu.get('System time', 0):.1f} s]"
         return secs, rss, summary
 
     first, rss1, s1 = run()

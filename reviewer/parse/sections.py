@@ -22,6 +22,9 @@ _TABLE_ROW_WORDS = ("本年新收", "上年结转", "本年度办理结果", "�
 _SEC5_FALLBACK = re.compile(r"[(（]一[)）](?:存在的)?主要问题|存在的主要问题|存在问题")
 
 
+_SECTION_HEADINGS = {spec.number: re.compile(_NUM + r"(?P<title>" + spec.title_pattern + r")") for spec in SECTIONS}
+
+
 def _value_of(num: str) -> int:
     if num.isdigit():
         return int(num)
@@ -37,9 +40,9 @@ def find_sections(view: TextView) -> tuple[list[Section], list[HeadingSlip]]:
     found: list[tuple[int, int, int, str, str]] = []  # (number, start, end, printed, heading)
     pos = 0
     for spec in SECTIONS:
-        pattern = re.compile(_NUM + r"(?P<title>" + spec.title_pattern + r")")
+        pattern = _SECTION_HEADINGS[spec.number]
         hit = None
-        for start, end, m in view.search(pattern, pos):
+        for start, end, m in view.iter_search(pattern, pos):
             nxt = view.compact[view.to_compact(end) : view.to_compact(end) + 1]
             if nxt and nxt in _LIST_FOLLOWER:
                 continue
@@ -47,7 +50,7 @@ def find_sections(view: TextView) -> tuple[list[Section], list[HeadingSlip]]:
             break
         if hit is None and spec.number == 5 and found:
             # e.g. a problems part introduced only by "（一）主要问题" after table 4
-            for start, end, m in view.search(_SEC5_FALLBACK, pos):
+            for start, end, m in view.iter_search(_SEC5_FALLBACK, pos):
                 hit = (start, start, None)
                 break
         if hit is None:
@@ -94,6 +97,13 @@ _SUB_LINE = re.compile(r"^\s*" + _SUB_NUM)
 _LIST_ITEM = re.compile(r"([一二三四五六七八九十])是")
 
 
+_TABLE_LABEL_WORDS = _TABLE_ROW_WORDS + ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计")
+
+
+def _is_table_label(raw: str) -> bool:
+    return len(raw.strip()) <= 40 and any(w in raw for w in _TABLE_LABEL_WORDS)
+
+
 def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSlip]:
     """Sub-heading series （一）（二）… with an Arabic numeral or a skipped/repeated number; ``一是…三是…三是``."""
     slips: list[HeadingSlip] = []
@@ -106,8 +116,7 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
         offset = base_line
         for raw in lines:
             m = _SUB_LINE.match(raw)
-            table_label = len(raw.strip()) <= 40 and any(w in raw for w in _TABLE_ROW_WORDS + ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计"))
-            if m and "|" not in raw and not table_label:
+            if m and "|" not in raw and not _is_table_label(raw):
                 series.append((m.group("num"), offset, raw.strip()))
             offset += len(raw) + 1
         if len(series) >= 3:
@@ -150,10 +159,13 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
     return slips
 
 
+_PARAGRAPH_BREAK = re.compile(r"(\n|。\s{2,}|\s{2,})")
+
+
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, str]]:
     out = []
     pos = start
-    for chunk in re.split(r"(\n|。\s{2,}|\s{2,})", text[start:end]):
+    for chunk in _PARAGRAPH_BREAK.split(text[start:end]):
         if chunk and not chunk.isspace():
             out.append((pos, chunk))
         pos += len(chunk)

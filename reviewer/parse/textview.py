@@ -11,6 +11,7 @@ import bisect
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 
 from reviewer.ingest.text import normalise
 from reviewer.models import Line
@@ -128,11 +129,14 @@ class TextView:
 
     def search(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int, re.Match[str]]]:
         """Regex matches over the compact text; returns ``(text_start, text_end, match)`` for each."""
+        return list(self.iter_search(pattern, start, end))
+
+    def iter_search(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, re.Match[str]]]:
+        """:meth:`search` as a generator: a caller that stops at the first acceptable match scans no further."""
         cstart = self.to_compact(start)
         cend = len(self.compact) if end is None else self.to_compact(end)
-        out = []
+        cmap = self.cmap
         for m in pattern.finditer(self.compact, cstart, cend):
             if m.end() == m.start():
                 continue
-            out.append((self.cmap[m.start()], self.cmap[m.end() - 1] + 1, m))
-        return out
+            yield cmap[m.start()], cmap[m.end() - 1] + 1, m
