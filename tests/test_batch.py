@@ -348,3 +348,17 @@ def test_workbook_written_by_a_child_process_and_its_failure_is_one_line(tmp_pat
     line = [ln for ln in p.stderr.splitlines() if "summary.xlsx" in ln]
     assert len(line) == 1 and "cannot write summary.xlsx" in line[0], p.stderr
     assert "third.txt" in (out / "summary.csv").read_text(encoding="utf-8-sig")
+
+
+def test_summary_files_get_the_usual_file_mode(tmp_path) -> None:
+    """Files written through a temporary file (dashboard, cross checks) are readable like the others (umask), not
+    0600 as mkstemp makes them: a supervising office shares the output folder."""
+    import stat
+
+    out = tmp_path / "out"
+    run_batch([str(FIXTURES / "clean_tab_2023.txt")], out, jobs=1)
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("dashboard.html", "cross_checks.json", "summary.csv", "summary.xlsx"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~mask, name
+    assert 0o666 & ~mask != 0o600 or mask == 0o066  # under the usual umask this is 0644, not mkstemp's 0600

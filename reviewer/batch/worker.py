@@ -30,10 +30,21 @@ def write_text(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: Mode of files written through a temporary file (read once, at import: reading the umask means setting it).
+_FILE_MODE = _file_mode()
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace`` (no partial files)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs get the usual mode (0644 under umask 022)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
