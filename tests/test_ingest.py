@@ -70,3 +70,22 @@ def test_missing_file_and_directory(tmp_path) -> None:
         load_document(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         load_document(tmp_path)
+
+
+def test_fast_nfkc_equals_unicodedata() -> None:
+    """The full-width fast path of normalisation gives exactly unicodedata's NFKC, including combining marks after
+    full-width letters, compatibility characters (…, ①, ﬁ, Ⅰ) and Hangul jamo that compose."""
+    import random
+    import unicodedata
+
+    from reviewer.ingest.text import _nfkc
+
+    rng = random.Random(11)
+    pool = [chr(c) for c in [*range(0x20, 0x7F), *range(0xFF00, 0xFF70), *range(0x3000, 0x3040), *range(0x4E00, 0x4E40),
+                             0x2026, 0x0301, 0x0300, 0x3099, 0x309A, 0xAC00, 0x1100, 0x1161, 0x11A8, 0x2460, 0xFB01, 0x2160,
+                             0x1D400, 0x00A0, 0x2028, 0xFF9E]]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(200, 500)))
+        assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+    report = "本年度收到申请１２件，（一）Ａ类" * 40
+    assert _nfkc(report) == unicodedata.normalize("NFKC", report) == "本年度收到申请12件,(一)A类" * 40

@@ -112,6 +112,23 @@ def _t2s():
 _EXTRA_PAIRS = (("\u00a0", " "), ("\u3000", " "), ("\u2002", " "), ("\u2003", " "), ("\ufeff", ""), ("\u200b", ""))
 
 
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese reports: the full-width ASCII forms (U+FF01..FF5E,
+    whose NFKC form is the ASCII character) are mapped first with numpy, and the full normalisation runs only when
+    the result is not already in NFKC (a quick check). Same result: the mapping is part of NFKC itself."""
+    if len(text) < 256 or text.isascii():
+        return unicodedata.normalize("NFKC", text)
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    if wide.any():
+        codes = codes.copy()
+        codes[wide] -= 0xFF01 - 0x21
+        text = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def normalise(text: str) -> str:
     """Normalise text for matching: NFKC, odd spaces to ASCII space, Traditional -> Simplified.
 
@@ -120,7 +137,7 @@ def normalise(text: str) -> str:
     for odd, plain in _EXTRA_PAIRS:  # str.replace per character is far faster than str.translate with a dict
         if odd in text:
             text = text.replace(odd, plain)
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     if any("\u4e00" <= ch <= "\u9fff" for ch in text[:5000]) or text:
         text = _t2s().convert(text)
     return text
