@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
 
-import typer
+
+def _interrupted_while_loading(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    """Ctrl-C before :func:`main` runs (modules still loading): one line, exit 130, no traceback."""
+    os.write(2, b"reviewer: interrupted\n")
+    os._exit(130)
+
+
+if __name__ == "__main__" or Path(sys.argv[0] if sys.argv else "").stem == "reviewer":
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+
+import typer  # noqa: E402 - after the interrupt handler: loading typer is the slow part of start-up
 
 app = typer.Typer(
     add_completion=False,
@@ -300,6 +311,8 @@ def main() -> None:
     if bad:
         sys.stderr.write(f"reviewer: error: invalid limit setting {', '.join(bad)}: use a positive whole number\n")
         sys.exit(2)
+    if signal.getsignal(signal.SIGINT) is _interrupted_while_loading:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # commands handle Ctrl-C as KeyboardInterrupt
     try:
         code = app(standalone_mode=False)
     except click_exceptions.UsageError as exc:
@@ -314,6 +327,7 @@ def main() -> None:
         sys.stderr.flush()
         os._exit(130)  # no interpreter shutdown: half-written generators must not print "Exception ignored" noise
     except SystemExit:
+        _ignore_late_interrupt()
         raise
     except Exception as exc:  # noqa: BLE001 - the user gets one line; REVIEWER_DEBUG=1 shows the traceback
         if os.environ.get("REVIEWER_DEBUG"):
@@ -325,7 +339,16 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)  # no interpreter shutdown: half-written generators must not print "Exception ignored" noise
+    _ignore_late_interrupt()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _ignore_late_interrupt() -> None:
+    """The work is done and reported: a Ctrl-C during interpreter shutdown must not turn the exit code into -2."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # pragma: no cover - not the main thread (embedded use)
+        pass
 
 
 if __name__ == "__main__":
