@@ -36,7 +36,11 @@ def _clip(text: str, limit: int = 120) -> str:
 
 def _v(value: object) -> str:
     """A table value in Markdown: blank as 空白, numbers via :func:`fmt_number`, text escaped."""
-    return "空白" if value is None else esc(fmt_number(value))
+    if value is None:
+        return "空白"
+    if type(value) is int:  # digits and a sign: nothing to escape
+        return str(value)
+    return esc(fmt_number(value))
 
 
 _SEV = {Severity.error: "错误", Severity.warning: "警示", Severity.info: "提示"}

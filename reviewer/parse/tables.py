@@ -301,11 +301,11 @@ def read_region(region: str, base: int, n: int, slot: int, accept=None) -> Readi
     if not toks:
         return Reading([[Draft("", base) for _ in range(n)]], "blank", offset=base)
     printed = " ".join(t.raw for t in toks)
-    numeric = [t for t in toks if _GLUED_RE.match(t.raw.removesuffix("万元").removesuffix("元"))]
     if len(toks) == n:
         return Reading([toks], "tokens", printed=printed, offset=base)
     if len(toks) > n:
         return Reading([toks[:n]], "tokens", exact=False, note=f"{len(toks)} values for {n} cells; extra ignored", printed=printed, offset=base)
+    numeric = [t for t in toks if _GLUED_RE.match(t.raw.removesuffix("万元").removesuffix("元"))]
     # fewer tokens than cells: glued digits (with '/' or '-' cells kept whole)
     if numeric and all(t in numeric or t.raw in _NONNUM_TOKENS for t in toks):
         raws = [t.raw.removesuffix("万元").removesuffix("元") for t in toks]
