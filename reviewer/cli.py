@@ -34,6 +34,19 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from reviewer import __version__
+
+        typer.echo(f"reviewer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="显示版本号并退出")) -> None:
+    """审查政府信息公开工作年度报告 / Review government information disclosure annual reports."""
+
+
 class FailOn(str, Enum):
     info = "info"
     warning = "warning"
@@ -220,9 +233,19 @@ def batch(
         _die(f"{outdir}: {exc}")
     except (OSError, sqlite3.Error) as exc:
         _die(f"{outdir}: cannot write the batch output ({getattr(exc, 'strerror', None) or exc})")
+    if result.files == 0:
+        _die("; ".join(result.problems) if result.problems else
+             f"no report file found in {', '.join(paths)} (folders are searched for .txt, .md, .html, .pdf, .docx and .doc files)")
+    for problem in result.problems:  # inputs that matched nothing, beside others that did
+        typer.echo(f"reviewer: {problem}", err=True)
+    for path, reason in result.unreadable_files[:20]:
+        typer.echo(f"reviewer: {path}: {reason}", err=True)
+    if len(result.unreadable_files) > 20:
+        typer.echo(f"reviewer: … and {len(result.unreadable_files) - 20} more unreadable files (see summary.csv)", err=True)
     typer.echo(
-        f"{result.files} files: {result.reviewed} reviewed, {result.skipped} unchanged, {result.errors} unreadable; "
-        f"{result.cross_findings} cross-report findings; {result.seconds:.1f} s. Dashboard: {result.outputs.get('dashboard', '-')}",
+        f"{result.files} files: {result.files - result.unreadable} reviewed, {result.unreadable} unreadable "
+        f"({result.reviewed} read now, {result.skipped} unchanged); {result.cross_findings} cross-report findings; "
+        f"{result.seconds:.1f} s. Dashboard: {result.outputs.get('dashboard', '-')}",
         err=True,
     )
     raise typer.Exit(code=result.exit_code)

@@ -40,8 +40,22 @@ def test_real_corpus_one_row_per_report_and_cross_year(tmp_path) -> None:
             assert (office, year) in pairs
     statuses = {(c["office"], c["year"]): c["status"] for c in checks if c["rule"] == "XY-CARRY"}
     assert statuses[("平潭综合实验区", 2022)] == "ok" and statuses[("河北省科学技术厅", 2023)] == "ok"
+    # a pair whose carried rows are blank on one side compared nothing: not assessable, with the reason, never "ok"
+    gxt_2020 = next(c for c in checks if c["rule"] == "XY-CARRY" and c["office"] == "河北省工业和信息化厅" and c["year"] == 2020)
+    assert (gxt_2020["status"], gxt_2020["columns_compared"]) == ("not_assessable", 0) and "空白" in gxt_2020["reason"]
+    assert all(c["columns_compared"] > 0 for c in checks if c["rule"] == "XY-CARRY" and c["status"] == "ok")
     csv_lines = (out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(csv_lines) == 36
+    # the drill-down groups organs as the cross-year checks do: "省教育厅" is 河北省教育厅 in this batch
+    import csv
+
+    table = list(csv.DictReader(csv_lines))
+    assert {r["office_group"] for r in table if r["office"] == "省教育厅"} == {"河北省教育厅"}
+    dashboard = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "<summary>省教育厅" not in dashboard and "<summary>河北省教育厅（4 份）</summary>" in dashboard
+    # a batch memo points to the batch's cross-report results instead of saying they were not done
+    memo = (out / next(r["memo_md"] for r in table if r["file"].endswith("2022_hebei-kjt.txt"))).read_text(encoding="utf-8")
+    assert "在批量审查中" in memo and "cross\\_checks.json" in memo and "本次未做" not in memo
     again = run_batch([str(REAL), str(SEED)], out, jobs=2)
     assert (again.reviewed, again.skipped) == (0, 35)
 
@@ -382,3 +396,29 @@ def test_summary_files_get_the_usual_file_mode(tmp_path) -> None:
     for name in ("dashboard.html", "cross_checks.json", "summary.csv", "summary.xlsx"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~mask, name
     assert 0o666 & ~mask != 0o600 or mask == 0o066  # under the usual umask this is 0644, not mkstemp's 0600
+
+
+def test_batch_messages_for_empty_inputs_and_unreadable_files(tmp_path) -> None:
+    """A folder with no report file is one error line, exit 2 and no output folder; unreadable files are named on
+    stderr with their reason, and the summary line counts like the dashboard; .shtml pages are picked up."""
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reviewer.cli", "batch", *args], capture_output=True, text=True)
+
+    only_binary = tmp_path / "bin"
+    only_binary.mkdir()
+    (only_binary / "blob.bin").write_bytes(bytes(range(256)) * 8)
+    p = run(str(only_binary), "-o", str(tmp_path / "o1"))
+    assert p.returncode == 2 and not (tmp_path / "o1").exists()
+    assert p.stderr.splitlines() == [f"reviewer: error: no report file found in {only_binary} (folders are searched for .txt, .md, "
+                                     ".html, .pdf, .docx and .doc files)"]
+    p = run(str(tmp_path / "nothing" / "*.pdf"), "-o", str(tmp_path / "o2"))
+    assert p.returncode == 2 and p.stderr == f"reviewer: error: {tmp_path / 'nothing' / '*.pdf'}: no such file, folder or matching glob\n"
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "page.shtml").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes())
+    (mixed / "empty.txt").write_bytes(b"")
+    p = run(str(mixed), "-o", str(tmp_path / "o3"))
+    lines = p.stderr.splitlines()
+    assert p.returncode == 2
+    assert lines[0] == f"reviewer: {mixed / 'empty.txt'}: the file is empty"
+    assert lines[1].startswith("2 files: 1 reviewed, 1 unreadable (2 read now, 0 unchanged); ")

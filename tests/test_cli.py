@@ -114,3 +114,10 @@ def test_help_imports_no_heavy_modules() -> None:
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[]"
+
+
+def test_version_option() -> None:
+    from reviewer import __version__
+
+    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "--version"], capture_output=True, text=True)
+    assert (p.returncode, p.stdout, p.stderr) == (0, f"reviewer {__version__}\n", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import FIXTURES, SEED, needs_shared
+from conftest import FIXTURES, REAL, SEED, needs_shared
 from reviewer.memo import build_memo, render_markdown
 from reviewer.pipeline import review_file
 
@@ -77,3 +77,18 @@ def test_report_text_cannot_inject_markdown_or_html() -> None:
     assert not re.search(r"(?<!\\)\]\(http", md)  # … but no link or image survives
     assert not re.search(r"(?<!\\)<(?:img|script)", md)  # only escaped forms (\<script) remain
     assert not any(line.startswith("# 伪标题") for line in md.splitlines())
+
+
+@needs_shared
+def test_questions_name_each_table_once() -> None:
+    """The questions to the organ name a cell as 表三“…”行“…”列 once (no 表三“表三“…” nesting), for row sums
+    (2022 河北科技厅) and table-4 sums (2023 洪泽区 PDF)."""
+    from reviewer.memo import build_memo, render_markdown
+    from reviewer.pipeline import review_file
+
+    for name, expected in (("2022_hebei-kjt.txt", "表三“（七）总计”行“自然人”列：行合计与各列之和不一致"),
+                           ("2023_huaian-hongzequ.pdf", "：总计与各项结果之和不一致")):
+        md = render_markdown(build_memo(review_file(REAL / name)))
+        questions = md.split("建议向报告机关提出的问题", 1)[1]
+        assert expected in questions, name
+        assert "表三“表三" not in questions and "表四“表四" not in questions, name

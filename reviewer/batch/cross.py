@@ -93,18 +93,26 @@ def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, 
                     s, p = cur["summary"], prev["summary"]
                     # XY-CARRY: this year's 上年结转 = last year's 结转下年度, per column
                     a, b = s.get("t3_carried_over"), p.get("t3_carried_forward")
-                    status = "not_assessable"
-                    if a and b:
+                    status, reason, compared = "not_assessable", "", 0
+                    if not a or not b:
+                        reason = "表三不可用（本年或上年报告）" if not a and not b else ("本年报告表三不可用" if not a else "上年报告表三不可用")
+                    else:
                         cols = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-                        diffs = [(cols[i], x, y) for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None and x != y]
-                        status = "mismatch" if diffs else "ok"
+                        pairs = [(cols[i], x, y) for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None]
+                        compared = len(pairs)
+                        diffs = [(c, x, y) for c, x, y in pairs if x != y]
+                        if not pairs:  # blank cells on one side in every column: nothing was compared
+                            reason = "“上年结转”或“结转下年度”行全部空白"
+                        else:
+                            status = "mismatch" if diffs else "ok"
                         if diffs:
                             sev = "warning" if s.get("restructuring") else "error"
                             detail = "；".join(f"{c}：本年上年结转 {x}，上年结转下年度 {y}" for c, x, y in diffs)
                             findings.append(_finding("XY-CARRY", sev, cur, f"{office} {year}年表三“上年结转”与{year - 1}年报告“结转下年度”不一致：{detail}。",
                                                      prev, columns=[c for c, _, _ in diffs], this_year=a, last_year=b))
                     checks.append({"rule": "XY-CARRY", "office": office, "year": year, "prev_year": year - 1, "path": cur["path"],
-                                   "prev_path": prev["path"], "status": status})
+                                   "prev_path": prev["path"], "status": status, "columns_compared": compared,
+                                   **({"reason": reason} if reason else {})})
                     # XY-T2-STOCK: in force now ≈ in force last year + issued - repealed
                     for row, name in (("normative_documents", "行政规范性文件"), ("rules", "规章")):
                         t, q = s.get("t2", {}).get(row, {}), p.get("t2", {}).get(row, {})

@@ -24,18 +24,26 @@ from reviewer.batch.store import Store
 from reviewer.batch.worker import review_one
 
 SKIP_NAMES = {"SOURCES.md", "MANIFEST.json", "manifest.jsonl", "dashboard.html", "summary.csv", "summary.xlsx", "cross_checks.json"}
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc", ""}
+#: File names a folder scan picks up (reports are recognised by content; other names are reviewed when given
+#: explicitly).
+REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ""}
 
 
 @dataclass
 class BatchResult:
-    """Counts of one run: ``files`` found, ``reviewed`` now, ``skipped`` unchanged, ``errors`` unreadable, and the
-    batch ``exit_code`` (worst of the per-file codes: 0, 1 findings at or above --fail-on, 2 unreadable files)."""
+    """Counts of one run: ``files`` found, ``reviewed`` now (read and reviewed, or found unreadable), ``skipped``
+    unchanged, ``unreadable`` files of the batch that could not be reviewed (now or before), ``problems`` inputs
+    that matched no file (one line each), ``errors`` = unreadable + problems, and the batch ``exit_code`` (worst of
+    the per-file codes: 0, 1 findings at or above --fail-on, 2 unreadable files, inputs matching nothing, or no
+    report file at all)."""
 
     files: int = 0
     reviewed: int = 0
     skipped: int = 0
     errors: int = 0
+    unreadable: int = 0
+    unreadable_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    problems: list[str] = field(default_factory=list)
     exit_code: int = 0
     seconds: float = 0.0
     cross_findings: int = 0
@@ -101,10 +109,14 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
     """Review every report found in ``inputs`` into ``outdir`` (created if missing). See module doc."""
     t0 = time.perf_counter()
     out = Path(outdir)
-    (out / "memos").mkdir(parents=True, exist_ok=True)
     files, problems = discover(inputs, out)
+    result = BatchResult(files=len(files), problems=problems)
+    if not files:  # nothing to review: say so, create no output
+        result.errors, result.exit_code = len(problems), 2
+        result.seconds = time.perf_counter() - t0
+        return result
+    (out / "memos").mkdir(parents=True, exist_ok=True)
     store = Store(out)
-    result = BatchResult(files=len(files))
     try:
         known = store.known()
         todo: list[str] = []
@@ -154,10 +166,12 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         unchanged = result.reviewed == 0 and set(files) == set(known) and (out / "summary.csv").exists() and (out / "cross_checks.json").exists()
         if unchanged:
             # nothing changed since the last run: keep its cross-report results and summary files
-            light = store.conn.execute("SELECT status, exit_code FROM reports").fetchall()
+            light = store.conn.execute("SELECT status, exit_code, path, error FROM reports ORDER BY path").fetchall()
             cross = store.cross_findings()
-            result.errors = sum(1 for status, _ in light if status != "ok") + len(problems)
-            result.exit_code = _exit_code([code for _, code in light], problems, cross, fail_on)
+            result.unreadable = sum(1 for status, *_ in light if status != "ok")
+            result.unreadable_files = [(path, error or "") for status, _, path, error in light if status != "ok"]
+            result.errors = result.unreadable + len(problems)
+            result.exit_code = _exit_code([code for _, code, *_ in light], problems, cross, fail_on)
             result.cross_findings = len(cross)
             result.outputs = {name: str(out / file) for name, file in (("csv", "summary.csv"), ("xlsx", "summary.xlsx"),
                                                                          ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))}
@@ -170,7 +184,9 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         store.replace_cross_findings(cross)
         result.cross_checks = checks
         result.cross_findings = len(cross)
-        result.errors = sum(1 for r in rows if r["status"] != "ok") + len(problems)
+        result.unreadable = sum(1 for r in rows if r["status"] != "ok")
+        result.unreadable_files = [(r["path"], r.get("error") or "") for r in rows if r["status"] != "ok"]
+        result.errors = result.unreadable + len(problems)
         result.exit_code = _exit_code([r["exit_code"] for r in rows], problems, cross, fail_on)
         if summary:
             from reviewer.batch.summary import write_summaries

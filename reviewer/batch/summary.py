@@ -22,7 +22,7 @@ from reviewer.batch.worker import atomic_write
 FIGURES = (("new_received", "本年新收"), ("carried_over", "上年结转"), ("total_processed", "办结（七）"), ("carried_forward", "结转下年"),
            ("granted", "予以公开"), ("denied", "不予公开"), ("not_held", "不掌握"), ("reconsideration", "行政复议"),
            ("litigation_direct", "直接起诉"), ("litigation_after_review", "复议后起诉"))
-BASE_COLUMNS = ["file", "status", "error", "office", "level", "year", "template"] + [k for k, _ in FIGURES] + [
+BASE_COLUMNS = ["file", "status", "error", "office", "office_group", "level", "year", "template"] + [k for k, _ in FIGURES] + [
     "n_error", "n_warning", "n_info", "n_cross", "memo_md", "memo_json"]
 
 
@@ -50,6 +50,12 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
     for f in cross:
         rule_counts[f["rule"]] += 1
     rule_cols = sorted(rule_counts)
+    # the organ as the cross-report checks group it ("省教育厅" and "河北省教育厅" are one organ when only one such
+    # organ is in the batch): the dashboard's drill-down uses it too
+    from reviewer.batch.cross import group_offices
+
+    group_of = {r["path"]: name for name, members in group_offices([r for r in rows if r["status"] == "ok"]).items()
+                for r in members if not name.startswith("文件:")}
     out = []
     for r in rows:
         s = r["summary"] or {}
@@ -59,6 +65,7 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
             rules[f["rule"]] += 1
         item = {
             "file": r["path"], "status": r["status"], "error": r.get("error") or "", "office": r.get("office") or "",
+            "office_group": group_of.get(r["path"], r.get("office") or ""),
             "level": r.get("level") or "", "year": r.get("year"), "template": r.get("template") or "",
             **{k: figs.get(k) for k, _ in FIGURES},
             "n_error": r.get("n_error") or 0, "n_warning": r.get("n_warning") or 0, "n_info": r.get("n_info") or 0,
@@ -249,7 +256,7 @@ def dashboard_html(columns: list[str], items: list[dict[str, Any]], cross: list[
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     by_office: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in items:
-        by_office[item.get("office") or "（未识别机关）"].append(item)
+        by_office[item.get("office_group") or item.get("office") or "（未识别机关）"].append(item)
     cross_by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in cross:
         cross_by_path[f["path"]].append(f)

@@ -158,7 +158,7 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
         except InputError as exc:
             row.update(error=exc.reason, exit_code=2)
             return row
-        memo = build_memo(review)
+        memo = build_memo(review, in_batch=True)
         memos = Path(outdir) / "memos"
         name = safe_name(p.stem, sha)
         md_path, json_path = memos / f"{name}.md", memos / f"{name}.json"

@@ -92,7 +92,7 @@ def _summary(review: Review) -> list[str]:
     return out
 
 
-def _checked(review: Review, ctx: Context) -> tuple[list[str], list[str]]:
+def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list[str], list[str]]:
     """What was checked (with results) and what could not be checked, in plain Chinese."""
     r = review.report
     checked: list[str] = []
@@ -136,7 +136,11 @@ def _checked(review: Review, ctx: Context) -> tuple[list[str], list[str]]:
                 where = describe(f"{t.name}.{amb.row}") if amb.row != "all" else describe(t.name)
                 not_checked.append(f"{where}印为“{amb.printed}”（数字连写），拆分不唯一：采用 {'/'.join(map(str, amb.chosen))}，"
                                    f"另可读作 {'；'.join('/'.join(map(str, a)) for a in amb.alternatives[:2])}，请以原件核对。")
-    not_checked.append("跨年度核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同）需要上一年度报告，本次未做。")
+    if in_batch:
+        not_checked.append("跨年度与跨机关核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同、套用文本、比例异常）在批量审查中"
+                           "对全部报告进行，结果不在本审查意见中，见本批输出目录的 cross_checks.json 与 dashboard.html。")
+    else:
+        not_checked.append("跨年度核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同）需要上一年度报告，本次未做。")
     return checked, not_checked
 
 
@@ -195,10 +199,10 @@ def _section6(review: Review, ctx: Context) -> dict[str, Any]:
 
 
 _QUESTION = {
-    "T3-ROW-SUM": "表三“{where}”的合计与各列之和不一致，请核实并更正数据。",
+    "T3-ROW-SUM": "{where}：行合计与各列之和不一致，请核实并更正数据。",
     "T3-RESULT-TOTAL": "表三办理结果各项之和与（七）总计不一致（{where}），请核实各项办理结果的统计。",
     "T3-COL-BALANCE": "表三“一+二=三（七）+四”不平（{where}），请核实新收、结转与办结数。",
-    "T4-SUM": "表四“{where}”的总计与各项结果之和不一致，请核实复议、诉讼案件数。",
+    "T4-SUM": "{where}：总计与各项结果之和不一致，请核实复议、诉讼案件数。",
     "XS-NARR-T3": "正文与表三数字不一致（{where}），请说明统计口径或更正。",
     "XS-NARR-T4": "正文与表四复议诉讼数字不一致，请说明。",
     "STR-SECTIONS-PRESENT": "报告缺少模板规定的部分（{where}），请补充。",
@@ -238,12 +242,15 @@ def _questions(review: Review) -> list[str]:
     return out
 
 
-def build_memo(review: Review, llm: dict[str, Any] | None = None) -> Memo:
-    """Assemble the memo model from a :class:`~reviewer.pipeline.Review` (deterministic; ``llm`` metadata optional)."""
+def build_memo(review: Review, llm: dict[str, Any] | None = None, in_batch: bool = False) -> Memo:
+    """Assemble the memo model from a :class:`~reviewer.pipeline.Review` (deterministic; ``llm`` metadata optional).
+
+    ``in_batch``: the memo is one of a batch, whose cross-report checks are reported in the batch outputs (the memo
+    says so instead of "not done")."""
     r = review.report
     # one context: comparisons and identities computed once (by the checks, when they ran for this review)
     ctx = review.context if getattr(review, "context", None) is not None and review.context.report is r else Context(report=r, figures=review.figures)
-    checked, not_checked = _checked(review, ctx)
+    checked, not_checked = _checked(review, ctx, in_batch)
     return Memo(
         tool_version=__version__,
         file=r.path,
