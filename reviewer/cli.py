@@ -234,8 +234,11 @@ def batch(
     except (OSError, sqlite3.Error) as exc:
         _die(f"{outdir}: cannot write the batch output ({getattr(exc, 'strerror', None) or exc})")
     if result.files == 0:
+        from reviewer.batch.runner import REPORT_SUFFIXES
+
+        searched = ", ".join(sorted(x for x in REPORT_SUFFIXES if x))
         _die("; ".join(result.problems) if result.problems else
-             f"no report file found in {', '.join(paths)} (folders are searched for .txt, .md, .html, .pdf, .docx and .doc files)")
+             f"no report file found in {', '.join(paths)} (folders are searched for {searched} and extension-less files)")
     for problem in result.problems:  # inputs that matched nothing, beside others that did
         typer.echo(f"reviewer: {problem}", err=True)
     for path, reason in result.unreadable_files[:20]:

@@ -14,69 +14,39 @@ from pydantic import BaseModel, Field
 SCHEMA_VERSION = "1.0"
 
 
-_SET_ATTR = object.__setattr__
-#: One fields-set per model class for :func:`construct` (every field is named, so it is the same set for every
-#: instance; pydantic only ever adds names to it, which are already there).
-_ALL_FIELDS: dict[type, set[str]] = {}
-
-
-def construct(cls, values: dict[str, Any]):
-    """Build a model instance from already-valid ``values`` that name every field, skipping validation.
-
-    For the thousands of :class:`Line` and :class:`Cell` objects a batch creates per report, where even
-    ``model_construct`` costs more than the parsing itself. The result behaves like a normal instance.
-    Raises ``ValueError`` when ``values`` does not name exactly the model's fields.
-    """
-    fields = _ALL_FIELDS.get(cls)
-    if fields is None:
-        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
-    if len(values) != len(fields):
-        raise ValueError(f"construct({cls.__name__}) needs every field: got {sorted(values)}")
-    obj = cls.__new__(cls)
-    _SET_ATTR(obj, "__dict__", values)
-    _SET_ATTR(obj, "__pydantic_fields_set__", fields)
-    _SET_ATTR(obj, "__pydantic_extra__", None)
-    _SET_ATTR(obj, "__pydantic_private__", None)
-    return obj
+_MAKERS: dict[type, Any] = {}
 
 
 def constructor(cls):
-    """A function ``values -> instance`` like :func:`construct` for one model class, without the per-call checks:
-    for a hot path whose literal ``values`` name every field."""
-    fields = _ALL_FIELDS.get(cls)
-    if fields is None:
-        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
-    new, set_attr = cls.__new__, _SET_ATTR
+    """A function ``values -> instance`` that builds a ``cls`` instance from already-valid ``values`` naming every
+    field, skipping validation (one per class, cached). For the hot paths -- the lines of a document, the cells of
+    a table -- where even ``model_construct`` costs more than the parsing itself; the result behaves like a normal
+    instance. No check is made: see :func:`construct` for the checked form."""
+    make = _MAKERS.get(cls)
+    if make is None:
+        # every field is named, so every instance has the same fields-set; pydantic only ever adds names to it
+        fields, new, set_attr = set(cls.model_fields), cls.__new__, object.__setattr__
 
-    def make(values: dict[str, Any]):
-        obj = new(cls)
-        set_attr(obj, "__dict__", values)
-        set_attr(obj, "__pydantic_fields_set__", fields)
-        set_attr(obj, "__pydantic_extra__", None)
-        set_attr(obj, "__pydantic_private__", None)
-        return obj
+        def make(values: dict[str, Any]):
+            obj = new(cls)
+            set_attr(obj, "__dict__", values)
+            set_attr(obj, "__pydantic_fields_set__", fields)
+            set_attr(obj, "__pydantic_extra__", None)
+            set_attr(obj, "__pydantic_private__", None)
+            return obj
 
+        make.field_count = len(fields)
+        _MAKERS[cls] = make
     return make
 
 
-def construct_many(cls, rows) -> list:
-    """:func:`construct` over an iterable of value dicts (each naming every field), as a list; for the lines of a
-    document. Raises ``ValueError`` like :func:`construct`."""
-    fields = _ALL_FIELDS.get(cls)
-    if fields is None:
-        fields = _ALL_FIELDS[cls] = set(cls.model_fields)
-    n, new, set_attr = len(fields), cls.__new__, _SET_ATTR
-    out = []
-    for values in rows:
-        if len(values) != n:
-            raise ValueError(f"construct({cls.__name__}) needs every field: got {sorted(values)}")
-        obj = new(cls)
-        set_attr(obj, "__dict__", values)
-        set_attr(obj, "__pydantic_fields_set__", fields)
-        set_attr(obj, "__pydantic_extra__", None)
-        set_attr(obj, "__pydantic_private__", None)
-        out.append(obj)
-    return out
+def construct(cls, values: dict[str, Any]):
+    """:func:`constructor` for one instance, checked. Raises ``ValueError`` when ``values`` does not name every
+    field of ``cls``."""
+    make = constructor(cls)
+    if len(values) != make.field_count:
+        raise ValueError(f"construct({cls.__name__}) needs every field: got {sorted(values)}")
+    return make(values)
 
 
 class Severity(str, Enum):

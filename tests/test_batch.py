@@ -409,8 +409,8 @@ def test_batch_messages_for_empty_inputs_and_unreadable_files(tmp_path) -> None:
     (only_binary / "blob.bin").write_bytes(bytes(range(256)) * 8)
     p = run(str(only_binary), "-o", str(tmp_path / "o1"))
     assert p.returncode == 2 and not (tmp_path / "o1").exists()
-    assert p.stderr.splitlines() == [f"reviewer: error: no report file found in {only_binary} (folders are searched for .txt, .md, "
-                                     ".html, .pdf, .docx and .doc files)"]
+    assert p.stderr.splitlines() == [f"reviewer: error: no report file found in {only_binary} (folders are searched for .doc, .docx, "
+                                     ".htm, .html, .markdown, .md, .pdf, .shtml, .text, .txt, .xhtml and extension-less files)"]
     p = run(str(tmp_path / "nothing" / "*.pdf"), "-o", str(tmp_path / "o2"))
     assert p.returncode == 2 and p.stderr == f"reviewer: error: {tmp_path / 'nothing' / '*.pdf'}: no such file, folder or matching glob\n"
     mixed = tmp_path / "mixed"

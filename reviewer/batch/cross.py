@@ -36,7 +36,8 @@ def _name_key(path: str) -> str:
 
 
 def group_offices(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Group report rows by organ. Returns ``canonical name -> rows`` (rows gain ``_year``)."""
+    """Group report rows by organ. Returns ``canonical name -> rows``; rows gain ``_year`` and ``_organ`` (the
+    canonical organ name, "" when the report names none and the file name groups it)."""
     keys: dict[str, str] = {}
     names = sorted({r["office_key"] for r in rows if r.get("office_key")}, key=len, reverse=True)
     canon: list[str] = []
@@ -44,9 +45,9 @@ def group_offices(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     # through the name's rarest character pair instead of scanning every canonical name
     by_pair: dict[str, list[int]] = defaultdict(list)
     for name in names:
+        pairs = {name[k : k + 2] for k in range(len(name) - 1)}
         matches: list[str] = []
         if len(name) >= 4:
-            pairs = {name[k : k + 2] for k in range(len(name) - 1)}
             shortest = min((by_pair.get(p, []) for p in pairs), key=len)
             matches = [canon[i] for i in shortest if name in canon[i]]
         if len(matches) == 1:
@@ -54,13 +55,14 @@ def group_offices(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
         else:
             canon.append(name)
             keys[name] = name
-            for p in {name[k : k + 2] for k in range(len(name) - 1)}:
+            for p in pairs:
                 by_pair[p].append(len(canon) - 1)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        key = keys.get(r.get("office_key") or "") or f"文件:{_name_key(r['path'])}"
+        organ = keys.get(r.get("office_key") or "")
         r["_year"] = r.get("year") or _year_from_name(r["path"])
-        groups[key].append(r)
+        r["_organ"] = organ or ""
+        groups[organ or f"文件:{_name_key(r['path'])}"].append(r)
     return groups
 
 
@@ -259,10 +261,15 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
     return findings
 
 
+def reports_of(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored rows that are reviewed annual reports (not unreadable files, not other documents)."""
+    return [r for r in rows if r["status"] == "ok" and (r["summary"] or {}).get("is_report", True)]
+
+
 def cross_findings(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``(findings, checks)`` across the stored rows of a batch (``status == 'ok'`` report rows only); ``checks``
     records every cross-year comparison made, with its status (ok / mismatch / not_assessable)."""
-    ok = [r for r in rows if r["status"] == "ok" and r["summary"].get("is_report", True)]
+    ok = reports_of(rows)
     groups = group_offices(ok)
     findings, checks = cross_year(groups)
     findings += cross_office(ok, groups)

@@ -40,8 +40,6 @@ class BatchResult:
     files: int = 0
     reviewed: int = 0
     skipped: int = 0
-    errors: int = 0
-    unreadable: int = 0
     unreadable_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     problems: list[str] = field(default_factory=list)
     exit_code: int = 0
@@ -49,6 +47,14 @@ class BatchResult:
     cross_findings: int = 0
     cross_checks: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unreadable(self) -> int:
+        return len(self.unreadable_files)
+
+    @property
+    def errors(self) -> int:
+        return self.unreadable + len(self.problems)
 
 
 def discover(inputs: list[str], outdir: str | Path | None = None) -> tuple[list[str], list[str]]:
@@ -112,7 +118,7 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
     files, problems = discover(inputs, out)
     result = BatchResult(files=len(files), problems=problems)
     if not files:  # nothing to review: say so, create no output
-        result.errors, result.exit_code = len(problems), 2
+        result.exit_code = 2
         result.seconds = time.perf_counter() - t0
         return result
     (out / "memos").mkdir(parents=True, exist_ok=True)
@@ -166,12 +172,11 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         unchanged = result.reviewed == 0 and set(files) == set(known) and (out / "summary.csv").exists() and (out / "cross_checks.json").exists()
         if unchanged:
             # nothing changed since the last run: keep its cross-report results and summary files
-            light = store.conn.execute("SELECT status, exit_code, path, error FROM reports ORDER BY path").fetchall()
+            light = [dict(zip(("status", "exit_code", "path", "error"), row))
+                     for row in store.conn.execute("SELECT status, exit_code, path, error FROM reports ORDER BY path")]
             cross = store.cross_findings()
-            result.unreadable = sum(1 for status, *_ in light if status != "ok")
-            result.unreadable_files = [(path, error or "") for status, _, path, error in light if status != "ok"]
-            result.errors = result.unreadable + len(problems)
-            result.exit_code = _exit_code([code for _, code, *_ in light], problems, cross, fail_on)
+            result.unreadable_files = _unreadable(light)
+            result.exit_code = _exit_code([r["exit_code"] for r in light], problems, cross, fail_on)
             result.cross_findings = len(cross)
             result.outputs = {name: str(out / file) for name, file in (("csv", "summary.csv"), ("xlsx", "summary.xlsx"),
                                                                          ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))}
@@ -184,9 +189,7 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         store.replace_cross_findings(cross)
         result.cross_checks = checks
         result.cross_findings = len(cross)
-        result.unreadable = sum(1 for r in rows if r["status"] != "ok")
-        result.unreadable_files = [(r["path"], r.get("error") or "") for r in rows if r["status"] != "ok"]
-        result.errors = result.unreadable + len(problems)
+        result.unreadable_files = _unreadable(rows)
         result.exit_code = _exit_code([r["exit_code"] for r in rows], problems, cross, fail_on)
         if summary:
             from reviewer.batch.summary import write_summaries
@@ -198,6 +201,11 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
     return result
 
 
+def _unreadable(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``(path, reason)`` of the stored rows that could not be reviewed."""
+    return [(r["path"], r.get("error") or "") for r in rows if r["status"] != "ok"]
+
+
 def _preload_tail_modules() -> None:
     try:
         import numpy  # noqa: F401
@@ -206,6 +214,7 @@ def _preload_tail_modules() -> None:
 
         import reviewer.batch.cross  # noqa: F401
         import reviewer.batch.summary  # noqa: F401
+        import reviewer.models  # noqa: F401
     except Exception:  # noqa: BLE001 - only a warm-up; the real import reports any problem
         pass
 
@@ -213,12 +222,12 @@ def _preload_tail_modules() -> None:
 def _exit_code(file_codes: list[int | None], problems: list[str], cross: list[dict[str, Any]], fail_on: str) -> int:
     """Worst of the per-file exit codes, 2 for inputs that matched nothing, 1 for a cross-report finding at or
     above ``fail_on`` (same severity gate as ``reviewer check``)."""
+    from reviewer.models import Severity  # loaded during the review by _preload_tail_modules
+
     codes = [code or 0 for code in file_codes] + ([2] if problems else [])
-    if fail_on != "never":
-        # the gate of reviewer.checks.severity_at_least (Severity.rank), without importing the models here
-        rank = {"info": 1, "warning": 2, "error": 3}
-        if any(rank[f["severity"]] >= rank[fail_on] for f in cross):
-            codes.append(1)
+    # the gate of reviewer.checks.severity_at_least, on the stored severities (no Finding objects needed)
+    if fail_on != "never" and any(Severity(f["severity"]).rank >= Severity(fail_on).rank for f in cross):
+        codes.append(1)
     return max(codes, default=0)
 
 

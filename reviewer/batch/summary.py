@@ -50,12 +50,13 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
     for f in cross:
         rule_counts[f["rule"]] += 1
     rule_cols = sorted(rule_counts)
-    # the organ as the cross-report checks group it ("省教育厅" and "河北省教育厅" are one organ when only one such
-    # organ is in the batch): the dashboard's drill-down uses it too
-    from reviewer.batch.cross import group_offices
+    # the organ as the cross-report checks grouped it (``_organ``, set by cross.group_offices: "省教育厅" and
+    # "河北省教育厅" are one organ when only one such organ is in the batch); rows not grouped yet are grouped here
+    from reviewer.batch.cross import group_offices, reports_of
 
-    group_of = {r["path"]: name for name, members in group_offices([r for r in rows if r["status"] == "ok"]).items()
-                for r in members if not name.startswith("文件:")}
+    reports = reports_of(rows)
+    if any("_organ" not in r for r in reports):
+        group_offices(reports)
     out = []
     for r in rows:
         s = r["summary"] or {}
@@ -65,7 +66,7 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
             rules[f["rule"]] += 1
         item = {
             "file": r["path"], "status": r["status"], "error": r.get("error") or "", "office": r.get("office") or "",
-            "office_group": group_of.get(r["path"], r.get("office") or ""),
+            "office_group": r.get("_organ") or r.get("office") or "",
             "level": r.get("level") or "", "year": r.get("year"), "template": r.get("template") or "",
             **{k: figs.get(k) for k, _ in FIGURES},
             "n_error": r.get("n_error") or 0, "n_warning": r.get("n_warning") or 0, "n_info": r.get("n_info") or 0,

@@ -17,13 +17,18 @@ from reviewer.parse.meta import same_office, title_year_office
 FEE_REGIME_FROM = 2021
 
 
+def _section5(ctx: Context):
+    """``(section 五, its reading)`` or ``(None, None)`` when the report has no section 五."""
+    sec = ctx.report.section(5)
+    return (sec, review_section5(sec.text)) if sec is not None else (None, None)
+
+
 @rule("Q-SEC5-BOTH", "error", "第五部分既有问题又有改进", "rulebook C.5; 条例第五十条第（四）项 [V]")
 def sec5_both(ctx: Context) -> Iterator[Finding]:
     """Section 五 contains both concrete problems and improvement measures."""
-    sec = ctx.report.section(5)
+    sec, review = _section5(ctx)
     if sec is None:
         return
-    review = review_section5(sec.text)
     missing = []
     if not review.has_problem_words:
         missing.append("存在的问题")
@@ -37,10 +42,9 @@ def sec5_both(ctx: Context) -> Iterator[Finding]:
 @rule("Q-SEC5-SPECIFIC", "warning", "问题与措施具体而非套话", "rulebook C.5 [V]")
 def sec5_specific(ctx: Context) -> Iterator[Finding]:
     """Problems and measures are specific (named activities, numbers, deadlines) rather than stock phrases."""
-    sec = ctx.report.section(5)
+    sec, review = _section5(ctx)
     if sec is None:
         return
-    review = review_section5(sec.text)
     if review.present and not review.concrete and len(review.stock_phrases) >= 2:
         yield finding("Q-SEC5-SPECIFIC", "第五部分以套话为主（" + "、".join(f"“{p}”" for p in review.stock_phrases[:5])
                       + "），未见具体事项、数字或时限。", where="section 5", figures={"stock_phrases": review.stock_phrases}, lines=[sec.line])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reviewer.errors import InputError
 from reviewer.ingest.text import decode_bytes, normalise, split_lines
-from reviewer.models import Document, Line, construct_many
+from reviewer.models import Document, Line, construct
 
 import os
 import stat
@@ -137,7 +137,7 @@ def document_from_bytes(data: bytes, name: str) -> Document:
     normalised = split_lines(normalise(text))
     if len(normalised) != len(originals):
         normalised = [normalise(o) for o in originals]
-    lines = construct_many(Line, ({"number": i, "original": o, "text": t, "page": None} for i, (o, t) in enumerate(zip(originals, normalised), 1)))
+    lines = [construct(Line, {"number": i, "original": o, "text": t, "page": None}) for i, (o, t) in enumerate(zip(originals, normalised), 1)]
     return Document(
         path=name,
         sha256=hashlib.sha256(data).hexdigest(),

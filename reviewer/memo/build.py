@@ -249,7 +249,7 @@ def build_memo(review: Review, llm: dict[str, Any] | None = None, in_batch: bool
     says so instead of "not done")."""
     r = review.report
     # one context: comparisons and identities computed once (by the checks, when they ran for this review)
-    ctx = review.context if getattr(review, "context", None) is not None and review.context.report is r else Context(report=r, figures=review.figures)
+    ctx = review.context if review.context is not None and review.context.report is r else Context(report=r, figures=review.figures)
     checked, not_checked = _checked(review, ctx, in_batch)
     return Memo(
         tool_version=__version__,
