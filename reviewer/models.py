@@ -6,6 +6,7 @@ checks -> :class:`Finding`; narrative -> :class:`NarrativeFigure`; memo -> :clas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
@@ -61,18 +62,46 @@ class Severity(str, Enum):
         return {"info": 1, "warning": 2, "error": 3}[self.value]
 
 
+@dataclass(slots=True)
+class GridCell:
+    """One positioned cell (or PDF word group) of a rendered line, for reading tables by their column labels.
+
+    ``text`` is the printed text of the cell (whitespace-joined, not normalised). ``x0``/``x1`` is its horizontal
+    extent: grid-column indices ``[first, last + 1)`` for HTML, DOCX and Markdown tables (a ``colspan=3`` cell in
+    column 2 spans ``[2, 5)``), points from the left page edge for PDF words. ``top``/``bottom`` are PDF points from
+    the page top (0 for grids). ``spanned`` marks a label repeated from a ``rowspan``/``vMerge`` cell above.
+    """
+
+    text: str
+    x0: float
+    x1: float
+    top: float = 0.0
+    bottom: float = 0.0
+    spanned: bool = False
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
 class Line(BaseModel):
     """One source line: 1-based number in the original file, the original text and its normalised form.
 
     For structured inputs the line is a rendered line: ``number`` is the source line of the HTML element, the
     DOCX paragraph/table-row index, or the running line of a PDF; ``page`` is the 1-based PDF page (else None).
     Table rows of structured inputs are rendered as Markdown pipe rows (``| label | 1 | 0 |``).
+
+    ``cells`` holds the line's positioned cells when the reader knows them (HTML/DOCX/Markdown table rows: one per
+    printed cell; PDF lines: one per word group), else None; ``grid`` identifies the table a row belongs to
+    (HTML/DOCX/Markdown: a running table index; PDF: None, every line of a page shares the page's coordinates).
     """
 
     number: int
     original: str
     text: str
     page: int | None = None
+    cells: list[GridCell] | None = None
+    grid: int | None = None
 
 
 class Document(BaseModel):
@@ -104,8 +133,13 @@ class Cell(BaseModel):
 
     ``kind`` keeps blank, ``0`` and ``/`` apart: ``number`` (``value`` is an int, or a float for 万元 amounts),
     ``blank`` (nothing printed; ``value`` None), ``token`` (non-numeric text such as ``/``, ``-``, ``无``;
-    ``value`` None, ``raw`` holds it). ``line`` is the 1-based source line, ``inferred`` marks a value split out of
-    digits printed without separators (see ``Table.notes``).
+    ``value`` None, ``raw`` holds it). ``raw`` is always the cell text as printed. ``line`` is the 1-based source
+    line and ``page`` the 1-based PDF page (None for other formats); ``inferred`` marks a value split out of digits
+    printed without separators (see ``Table.notes``). ``unit`` is a unit printed in the cell (``元``, ``万元``,
+    ``件``; ``value`` is the number as printed, in that unit), ``note`` a parenthesised note printed beside the
+    value (``55（含自然失效29件）`` -> value 55, note ``含自然失效29件``). ``ambiguous`` marks a value that the
+    evidence did not settle: ``value`` is only the first of the readings listed in ``Table.ambiguities``, and no
+    rule may treat it as printed (findings that depend on it are extraction issues).
     """
 
     kind: CellKind
@@ -113,6 +147,10 @@ class Cell(BaseModel):
     raw: str = ""
     line: int | None = None
     inferred: bool = False
+    page: int | None = None
+    unit: str = ""
+    note: str = ""
+    ambiguous: bool = False
 
     def gold(self) -> int | float | str | None:
         """The value in the gold/`reviewer parse` shape: number, None for blank, the token text otherwise."""
@@ -128,6 +166,21 @@ class Cell(BaseModel):
 
 
 TableStatus = Literal["parsed", "absent", "replaced_by_text", "unreadable"]
+#: Extraction confidence of a table (issue 11): ``read`` (every cell read under an identified column, identities
+#: consistent with a few wrong cells at most), ``read_with_ambiguity`` (read, but some cells allow several readings),
+#: ``doubtful`` (the reading itself is in question: see ``Table.evidence``), ``not_assessable`` (no table text).
+ExtractionState = Literal["read", "read_with_ambiguity", "doubtful", "not_assessable"]
+
+
+class Evidence(BaseModel):
+    """Why a table's extraction state was decided: ``kind`` (a stable code such as ``markup_in_cells``,
+    ``values_outside_columns``, ``columns_missing``, ``identity_pattern``, ``narrative_disagrees``), a Chinese
+    ``message`` for the memo, the cell paths or labels concerned (``where``) and 1-based source ``lines``."""
+
+    kind: str
+    message: str
+    where: list[str] = Field(default_factory=list)
+    lines: list[int] = Field(default_factory=list)
 
 
 class Ambiguity(BaseModel):
@@ -148,6 +201,9 @@ class Table(BaseModel):
     ``status`` is ``parsed`` or why it is not assessable (``absent``: no table text, e.g. an image;
     ``replaced_by_text``: a sentence stands in its place; ``unreadable``: text found but no row could be read).
     ``layout`` names the text layout the parser recognised; ``notes`` describe reconstructions.
+    ``state`` is the extraction confidence (:data:`ExtractionState`, decided by :mod:`reviewer.parse.confidence`)
+    and ``evidence`` what decided it; ``columns`` maps each identified column key to the header text it was
+    identified by (tables read by their labels: HTML, DOCX, PDF, Markdown).
     """
 
     name: Literal["t2", "t3", "t4"]
@@ -162,10 +218,18 @@ class Table(BaseModel):
     row_labels: dict[str, str] = Field(default_factory=dict)
     row_lines: dict[str, int] = Field(default_factory=dict)
     subtotals: dict[str, dict[str, Cell]] = Field(default_factory=dict)
+    state: ExtractionState = "read"
+    evidence: list[Evidence] = Field(default_factory=list)
+    columns: dict[str, str] = Field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.status == "parsed"
+
+    @property
+    def doubtful(self) -> bool:
+        """True when the reading itself is in question (state ``doubtful``): its findings are extraction issues."""
+        return self.state == "doubtful"
 
     def cell(self, row: str, col: str) -> Cell | None:
         return self.rows.get(row, {}).get(col)
@@ -238,6 +302,9 @@ class Finding(BaseModel):
     lines: list[int] = Field(default_factory=list)
     quotes: list[str] = Field(default_factory=list)
     explains: list[str] = Field(default_factory=list)
+    #: ``report``: a defect of the report; ``extraction``: a finding that rests on a doubtful or ambiguous reading
+    #: (never an error, never a question to the office; the memo lists it apart)
+    category: Literal["report", "extraction"] = "report"
 
 
 class AnnualReport(BaseModel):

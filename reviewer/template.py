@@ -243,3 +243,47 @@ def t3_rows(single_other: bool) -> tuple[RowSpec, ...]:
 def t2_rows(template: str) -> tuple[T2RowSpec, ...]:
     """Table-2 row specs for a template code (``FMT-2021`` or ``FMT-2019``)."""
     return T2_ROWS_2019 if template == FMT_2019 else T2_ROWS_2021
+
+
+# ---------------------------------------------------------------- column header labels (rulebook A.2-A.4)
+#: Printed header texts that identify each column, most specific first (compared with the whole header cell after
+#: normalisation, whitespace and a trailing parenthetical such as ``（单位：万元）`` removed). Tables are read by these
+#: labels, not by the position of a value (issue 11): a value is taken only from a cell under an identified column.
+T3_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
+    "natural_person": ("自然人",),
+    "commercial": ("商业企业", "商业"),
+    "research": ("科研机构", "科研"),
+    "public_interest": ("社会公益组织", "公益组织", "社会公益"),
+    "legal_service": ("法律服务机构", "法律服务"),
+    "other_org": ("其他", "其它"),
+    "total": ("总计", "合计"),
+}
+#: Table-4 leaf columns (under each of the three blocks) and the block headers above them.
+T4_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
+    "upheld": ("结果维持", "维持"),
+    "corrected": ("结果纠正", "纠正"),
+    "other_result": ("其他结果", "其它结果"),
+    "pending": ("尚未审结", "尚未结案", "未审结"),
+    "total": ("总计", "合计"),
+}
+T4_BLOCK_LABELS: dict[str, tuple[str, ...]] = {
+    "reconsideration": ("行政复议",),
+    "litigation_direct": ("未经复议直接起诉", "直接起诉"),
+    "litigation_after_review": ("复议后起诉",),
+}
+T2_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
+    "issued": ("本年制发件数", "本年制发", "制发件数"),
+    "repealed": ("本年废止件数", "本年废止", "废止件数"),
+    "in_force": ("现行有效件数", "现行有效", "有效件数"),
+    "decisions": ("本年处理决定数量", "处理决定数量", "本年处理决定", "决定数量"),
+    "amount_wan_yuan": ("本年收费金额", "收费金额"),
+    "new_made": ("本年新制作数量", "本年度新制作数量", "新制作数量"),
+    "new_published": ("本年新公开数量", "本年度新公开数量", "新公开数量"),
+    "total_published": ("对外公开总数量", "公开总数量"),
+    "prev_year_items": ("上一年项目数量", "上年项目数量", "上一年度项目数量"),
+    "change": ("本年增/减", "本年增减", "增/减", "增减", "本年增加/减少"),
+    "items": ("采购项目数量", "项目数量"),
+    "amount": ("采购总金额", "总金额"),
+}
+#: Header cells that name the label column or a whole group (never a value column).
+LABEL_COLUMN_HEADERS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")

@@ -8,10 +8,11 @@ when such a file arrives; their tables become pipe rows that the parser reads as
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from reviewer.errors import InputError
-from reviewer.ingest.text import decode_bytes, normalise, split_lines
+from reviewer.ingest.text import blank_markup, decode_bytes, normalise, split_lines
 from reviewer.models import Document, Line, construct
 
 import os
@@ -19,7 +20,8 @@ import stat
 
 
 LIMIT_VARIABLES = ("REVIEWER_MAX_BYTES", "REVIEWER_MAX_LINES", "REVIEWER_MAX_CHARS", "REVIEWER_MAX_PAGES",
-                   "REVIEWER_MAX_PAGE_STREAM", "REVIEWER_MAX_DECOMPRESSED", "REVIEWER_MAX_TABLE_ROWS")
+                   "REVIEWER_MAX_PAGE_STREAM", "REVIEWER_MAX_DECOMPRESSED", "REVIEWER_MAX_TABLE_ROWS",
+                   "REVIEWER_CONVERT_TIMEOUT")
 
 
 def invalid_limits() -> list[str]:
@@ -44,34 +46,80 @@ MAX_LINES = _limit("REVIEWER_MAX_LINES", 100_000)
 MAX_CHARS = _limit("REVIEWER_MAX_CHARS", 5_000_000)
 
 
-def sniff_format(data: bytes) -> str:
-    """Return ``pdf``, ``zip`` (DOCX or other OOXML), ``ole`` (old .doc/.xls), ``html``, ``markdown`` or ``text``.
+#: Tags that carry document structure (a ``<br>`` in a Markdown table cell does not make a file HTML).
+_STRUCTURAL_TAG = re.compile(rb"<(?:/?(?:p|div|span|font|table|tbody|thead|tr|td|th|h[1-6]|ul|ol|li|center|section|article|body|html|head|meta|style|title)\b[^<>]{0,4000}>|/?o:p\s*>|/?w:[a-z]+\b[^<>]{0,400}>)", re.I)
+_MHTML_HEAD = re.compile(rb"^(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?content-type:\s*multipart/related", re.I)
 
-    Text formats are recognised in UTF-16/UTF-32 too (their BOM is read first)."""
+
+def _utf_sample(data: bytes, limit: int = 400_000) -> bytes:
+    """``data`` as UTF-8 bytes for sniffing: UTF-16/32 (read by their BOM) are transcoded, others kept as they are."""
     for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            sample = data[len(bom) : len(bom) + 400_000]
+            sample = data[len(bom) : len(bom) + limit]
             sample = sample[: len(sample) - len(sample) % (4 if "32" in enc else 2)]
-            data = sample.decode(enc, errors="replace").encode("utf-8")
-            break
-    head = data[:1024].lstrip()
+            return sample.decode(enc, errors="replace").encode("utf-8")
+    return data[:limit]
+
+
+def markup_share(sample: bytes) -> tuple[int, float]:
+    """``(structural tags, share of bytes inside them)`` in ``sample``: how much of a text is HTML markup."""
+    tags = _STRUCTURAL_TAG.findall(sample)
+    size = len(sample.strip()) or 1
+    return len(tags), sum(len(t) for t in tags) / size
+
+
+def sniff_format(data: bytes) -> str:
+    """Return the format of ``data`` judged by its content, never by a file name: ``pdf``, ``zip`` (DOCX or other
+    OOXML), ``ole`` (old binary .doc/.wps/.xls), ``rtf``, ``mhtml`` (a "single file web page" .mht), ``html``,
+    ``markdown`` or ``text``.
+
+    A file is HTML when markup dominates it anywhere, not only when it opens with ``<html``: a page fragment that
+    starts with ``<p style=…>``, Word's filtered HTML (``mso-`` styles, ``<o:p>``) and XHTML all count. Text formats
+    are recognised in UTF-16/UTF-32 too (their BOM is read first)."""
     if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "zip"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    low = head.lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in data[:4096].lower():
+    sample = _utf_sample(data)
+    head = sample[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if b"multipart/related" in head[:4096].lower() and _MHTML_HEAD.search(head):
+        return "mhtml"
+    low = head[:4096].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in sample[:20000].lower() or b"<html" in low:
         return "html"
-    if b"\n|" in data[:200000] and b"|---" in data[:200000].replace(b" ", b""):
+    tags, share = markup_share(sample)
+    markdown = b"\n|" in sample[:200000] and b"|---" in sample[:200000].replace(b" ", b"")
+    if tags >= 8 and (share >= 0.10 or not markdown) or tags >= 3 and share >= 0.30:
+        return "html"
+    if markdown:
         return "markdown"
     return "text"
 
 
-_UNSUPPORTED = {
-    "ole": "old binary Word/Excel file (.doc/.xls); convert it to .docx first",
-}
+def mhtml_to_html(data: bytes, path: str) -> bytes:
+    """The HTML part of a MIME "single file web page" (``.mht``/``.mhtml``) as UTF-8 bytes (quoted-printable and
+    base64 decoded, its charset honoured). Raises :class:`InputError` when the archive holds no HTML part."""
+    import email
+    import email.policy
+
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            try:
+                html = part.get_content()
+            except (LookupError, UnicodeDecodeError, ValueError):
+                payload = part.get_payload(decode=True) or b""
+                html = payload.decode("gb18030", errors="replace")
+            if isinstance(html, bytes):
+                html = html.decode("utf-8", errors="replace")
+            # the declared charset was applied by the email parser: say so to the HTML reader
+            html = re.sub(r"(?i)<meta[^>]+charset\s*=\s*[\"']?[\w-]+[^>]*>", "", html)
+            return ('<meta charset="utf-8">' + html).encode("utf-8")
+    raise InputError(path, "MHTML archive (.mht) without an HTML part")
 
 
 def load_document(path: str | Path) -> Document:
@@ -111,8 +159,21 @@ def document_from_bytes(data: bytes, name: str) -> Document:
     if not data.strip():
         raise InputError(name, "the file is empty")
     fmt = sniff_format(data)
-    if fmt in _UNSUPPORTED:
-        raise InputError(name, _UNSUPPORTED[fmt])
+    if fmt in ("ole", "rtf"):
+        from reviewer.ingest.convert import to_docx
+        from reviewer.ingest.docx import read_docx
+
+        doc = read_docx(to_docx(data, name, fmt), name)
+        doc.source_format = "doc" if fmt == "ole" else "rtf"
+        doc.sha256 = hashlib.sha256(data).hexdigest()
+        return doc
+    if fmt == "mhtml":
+        from reviewer.ingest.html import read_html
+
+        doc = read_html(mhtml_to_html(data, name), name)
+        doc.source_format = "mhtml"
+        doc.sha256 = hashlib.sha256(data).hexdigest()
+        return doc
     if fmt == "html":
         from reviewer.ingest.html import read_html
 
@@ -134,10 +195,10 @@ def document_from_bytes(data: bytes, name: str) -> Document:
     if len(originals) > MAX_LINES:
         raise InputError(name, f"{len(originals)} lines, more than the {MAX_LINES}-line limit (REVIEWER_MAX_LINES)")
     # normalise the whole text in one call (OpenCC and NFKC keep line breaks); per line if the count changes
-    normalised = split_lines(normalise(text))
+    normalised = split_lines(blank_markup(normalise(text)))
     if len(normalised) != len(originals):
-        normalised = [normalise(o) for o in originals]
-    lines = [construct(Line, {"number": i, "original": o, "text": t, "page": None}) for i, (o, t) in enumerate(zip(originals, normalised), 1)]
+        normalised = [blank_markup(normalise(o)) for o in originals]
+    lines = [construct(Line, {"number": i, "original": o, "text": t, "page": None, "cells": None, "grid": None}) for i, (o, t) in enumerate(zip(originals, normalised), 1)]
     return Document(
         path=name,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -18,7 +18,7 @@ import zipfile
 
 from reviewer.errors import InputError
 from reviewer.ingest.grid import build_document, clean_cell, pipe_row
-from reviewer.models import Document
+from reviewer.models import Document, GridCell
 
 import os
 
@@ -64,30 +64,86 @@ def _tc_props(tc) -> tuple[int, str | None]:
     return span, vmerge
 
 
+def _grid_skip(tr, name: str) -> int:
+    """``w:gridBefore``/``w:gridAfter`` of a row: grid columns left empty before/after its cells."""
+    pr = tr.find(f"{_W}trPr")
+    el = pr.find(f"{_W}{name}") if pr is not None else None
+    if el is None:
+        return 0
+    try:
+        return max(0, min(int(el.get(f"{_W}val", "0")), 64))
+    except ValueError:
+        return 0
+
+
+def _own_paragraphs(el):
+    """Paragraphs of a cell or body element, not descending into nested tables."""
+    for child in el:
+        tag = child.tag
+        if tag == f"{_W}p":
+            yield child
+        elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"):
+            yield from _own_paragraphs(child)
+
+
 def _tc_text(tc) -> str:
-    parts = []
-    for p in tc.iter(f"{_W}p"):
-        parts.append("".join(t.text or "" for t in p.iter(f"{_W}t")))
+    parts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in _own_paragraphs(tc)]
     return clean_cell("\n".join(parts))
 
 
-def _table_rows(tbl) -> list[list[str]]:
+def _rows_of(tbl):
+    """The table's own rows (``w:tr``, also inside content controls), not those of nested tables."""
+    for child in tbl:
+        if child.tag == f"{_W}tr":
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _rows_of(child)
+
+
+def _cells_of(tr):
+    for child in tr:
+        if child.tag == f"{_W}tc":
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _cells_of(child)
+
+
+def _table_rows(tbl, nested: list | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
+    """Rows of a ``w:tbl`` as ``(grid strings, positioned cells)`` (see :func:`reviewer.ingest.grid.layout_grid`):
+    ``w:gridBefore`` and ``w:gridSpan`` place each cell on the table grid, ``w:vMerge`` continuation cells repeat
+    the label above (never a number). Tables nested in a cell are appended to ``nested`` to be read on their own."""
     grid: list[list[str]] = []
-    for tr in tbl.iter(f"{_W}tr"):
-        if tr.getparent() is not tbl:
-            continue  # rows of nested tables are read with their own table
-        row: list[str] = []
-        for tc in tr.findall(f"{_W}tc"):
+    placed: list[list[GridCell]] = []
+    for tr in _rows_of(tbl):
+        row: list[str] = [""] * _grid_skip(tr, "gridBefore")
+        cells: list[GridCell] = []
+        for tc in _cells_of(tr):
             span, vmerge = _tc_props(tc)
+            if nested is not None:
+                nested.extend(t for t in tc if t.tag == f"{_W}tbl")
             text = _tc_text(tc)
+            col = len(row)
+            spanned = False
             if vmerge == "continue":
-                col = len(row)
                 above = grid[-1][col] if grid and col < len(grid[-1]) else ""
                 text = above if above and not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", above) else ""
+                spanned = bool(text)
+            if vmerge != "continue" or spanned:
+                cells.append(GridCell(text, float(col), float(col + span), spanned=spanned))
             row.append(text)
             row.extend([""] * (span - 1))
         grid.append(row)
-    return grid
+        placed.append(cells)
+    return grid, placed
+
+
+def _body_blocks(el):
+    """Paragraphs and tables of the document body in order (content controls and custom XML looked into)."""
+    for child in el:
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _body_blocks(child)
 
 
 def read_docx(data: bytes, path: str) -> Document:
@@ -107,26 +163,32 @@ def read_docx(data: bytes, path: str) -> Document:
         raise InputError(path, reason) from None
     except Exception as exc:  # noqa: BLE001 - python-docx raises ValueError/XMLSyntaxError/... for bad parts
         raise InputError(path, f"cannot read the Word document ({type(exc).__name__}: {str(exc)[:120]})") from None
-    rendered: list[tuple[str, int, int | None]] = []
+    rendered: list[tuple] = []
     index = 0
     body = getattr(document.element, "body", None)
     if body is None:
         raise InputError(path, "the Word document has no body (word/document.xml is not a WordprocessingML document)")
-    for child in body.iterchildren():
-        tag = child.tag
-        if tag == f"{_W}p":
+    tables = 0
+    pending = list(_body_blocks(body))
+    pending.reverse()
+    while pending:
+        child = pending.pop()
+        if child.tag == f"{_W}p":
             index += 1
             text = "".join(t.text or "" for t in child.iter(f"{_W}t"))
             rendered.append((text, index, None))
-        elif tag == f"{_W}tbl":
-            rows = _table_rows(child)
-            if len(rows) > MAX_TABLE_ROWS:
-                raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
-            for cells in rows:
-                index += 1
-                if any(c.strip() for c in cells):
-                    rendered.append((pipe_row(cells), index, None))
-            rendered.append(("", index, None))
-    if not any(t.strip() for t, _, _ in rendered):
+            continue
+        nested: list = []
+        rows, positioned = _table_rows(child, nested)
+        if len(rows) > MAX_TABLE_ROWS:
+            raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
+        tables += 1
+        for cells, placed in zip(rows, positioned):
+            index += 1
+            if any(c.strip() for c in cells):
+                rendered.append((pipe_row(cells), index, None, placed, tables))
+        rendered.append(("", index, None))
+        pending.extend(reversed(nested))  # a table nested in a cell is read next, as a table of its own
+    if not any(t.strip() for t, *_ in rendered):
         raise InputError(path, "the Word document holds no text")
     return build_document(path, data, "docx", rendered)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from reviewer.ingest.text import normalise
-from reviewer.models import Document, Line
+from reviewer.ingest.text import blank_markup, normalise
+from reviewer.models import Document, GridCell, Line
 
 _WS = re.compile(r"\s+")
 
@@ -32,33 +32,56 @@ def pipe_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+_NUMERIC = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
 def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
     """Expand ``(text, rowspan, colspan)`` cells into a rectangular grid of strings.
 
     A rowspan cell's text is repeated in the rows below only when it is a label (non-numeric); a colspan cell's
     text goes in its first column and the spanned columns are left empty. Output: list of rows, equal lengths.
     """
+    return layout_grid(rows)[0]
+
+
+def layout_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]], list[list[GridCell]]]:
+    """Place ``(text, rowspan, colspan)`` cells on the table grid (HTML ``rowspan``/``colspan``, DOCX ``gridSpan``/
+    ``vMerge`` already read as spans).
+
+    Returns ``(grid, cells)``: ``grid`` is :func:`expand_spans`'s rectangular list of strings; ``cells[r]`` the
+    positioned cells of row ``r`` (one :class:`GridCell` per printed cell with its column extent ``[c, c + colspan)``,
+    plus the labels of ``rowspan`` cells from rows above, marked ``spanned``; a number is never repeated).
+    """
     grid: dict[tuple[int, int], str] = {}
+    placed: dict[int, list[GridCell]] = {}
     width = 0
     for r, row in enumerate(rows):
         c = 0
         for text, rowspan, colspan in row:
             while (r, c) in grid:
                 c += 1
-            numeric = bool(re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text.strip()))
-            for dr in range(max(1, rowspan)):
-                for dc in range(max(1, colspan)):
-                    value = text if (dc == 0 and (dr == 0 or not numeric)) else ""
-                    grid[(r + dr, c + dc)] = value
-            c += max(1, colspan)
+            rowspan, colspan = max(1, rowspan), max(1, colspan)
+            numeric = bool(_NUMERIC.fullmatch(text.strip()))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = text if (dc == 0 and (dr == 0 or not numeric)) else ""
+                if dr == 0 or (not numeric and text.strip()):
+                    placed.setdefault(r + dr, []).append(GridCell(text, float(c), float(c + colspan), spanned=dr > 0))
+            c += colspan
             width = max(width, c)
     height = len(rows)
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+    out = [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
+    return out, [sorted(placed.get(r, []), key=lambda g: g.x0) for r in range(height)]
 
 
-def build_document(path: str, data: bytes, fmt: str, rendered: list[tuple[str, int, int | None]], encoding: str = "") -> Document:
-    """Make a :class:`Document` from rendered ``(text, source_line, page)`` tuples (one per output line)."""
-    lines = [Line.model_construct(number=num, original=text, text=normalise(text), page=page) for text, num, page in rendered]
+def build_document(path: str, data: bytes, fmt: str, rendered: list[tuple], encoding: str = "") -> Document:
+    """Make a :class:`Document` from rendered ``(text, source_line, page)`` or ``(text, source_line, page, cells,
+    grid)`` tuples (one per output line; ``cells``/``grid`` as in :class:`~reviewer.models.Line`)."""
+    lines = []
+    for item in rendered:
+        text, num, page = item[0], item[1], item[2]
+        cells, grid = (item[3], item[4]) if len(item) > 3 else (None, None)
+        lines.append(Line.model_construct(number=num, original=text, text=blank_markup(normalise(text)), page=page, cells=cells, grid=grid))
     return Document(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding or fmt, source_format=fmt, lines=lines)
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 
 from reviewer.errors import InputError
-from reviewer.ingest.grid import build_document, clean_cell, expand_spans, pipe_row
+from reviewer.ingest.grid import build_document, clean_cell, layout_grid, pipe_row
 from reviewer.models import Document
 
+#: Word's hidden text (``display:none``, ``mso-hide:all``) is not printed, so it is not read.
+_HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all", re.I)
 _DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head", "button", "select", "input", "textarea"}
 _BLOCK = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "table", "body",
           "blockquote", "pre", "center", "dd", "dt", "dl", "header", "footer", "main", "form", "hr", "figure", "figcaption"}
@@ -55,7 +57,9 @@ def read_html(data: bytes, path: str) -> Document:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(path, f"cannot parse the HTML page ({exc})") from None
-    for el in list(root.iter(*_DROP, lxml.etree.Comment)):
+    hidden = [el for el in root.iter() if isinstance(el.tag, str) and _HIDDEN.search(el.get("style", "") or "")]
+    vml = [el for el in root.iter() if isinstance(el.tag, str) and el.tag.lower().startswith(("v:", "w:"))]
+    for el in list(root.iter(*_DROP, lxml.etree.Comment, lxml.etree.ProcessingInstruction)) + hidden + vml:
         parent = el.getparent()
         if parent is not None:
             tail = el.tail
@@ -63,7 +67,7 @@ def read_html(data: bytes, path: str) -> Document:
             if tail:
                 prev = parent.text or ""
                 parent.text = prev + tail
-    out: list[tuple[str, int, int | None]] = []
+    out: list[tuple] = []
     buf: list[str] = []
     buf_line = [1]
 
@@ -104,6 +108,8 @@ def read_html(data: bytes, path: str) -> Document:
                 if el.tail and el is not root_el:
                     buf.append(el.tail)
 
+    tables_seen = [0]
+
     def render_table(table) -> None:
         rows = []
         lines = []
@@ -116,19 +122,20 @@ def read_html(data: bytes, path: str) -> Document:
 
         if len(rows) > MAX_TABLE_ROWS:
             raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
-        grid = expand_spans(rows)
-        for cells, line in zip(grid, lines):
+        grid, positioned = layout_grid(rows)
+        tables_seen[0] += 1
+        for cells, placed, line in zip(grid, positioned, lines):
             if any(c.strip() for c in cells):
-                out.append((pipe_row(cells), line, None))
+                out.append((pipe_row(cells), line, None, placed, tables_seen[0]))
         out.append(("", lines[-1] if lines else 1, None))
 
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
-    rendered_cjk = sum(len(re.findall(r"[\u4e00-\u9fff]", t)) for t, _, _ in out)
+    rendered_cjk = sum(len(re.findall(r"[\u4e00-\u9fff]", t)) for t, *_ in out)
     raw_cjk = len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", " ", text, flags=re.S | re.I)))
     if raw_cjk >= 20 and rendered_cjk < 0.5 * raw_cjk:
         raise InputError(path, "HTML nested too deeply to read (more than about 2,000 levels); save the page as text")
-    if not any(t.strip() for t, _, _ in out):
+    if not any(t.strip() for t, *_ in out):
         raise InputError(path, "the HTML page holds no text")
     return build_document(path, data, "html", out)

@@ -1,11 +1,12 @@
 """PDF reader (pdfplumber, text layer only; no OCR).
 
-Per page: ruled tables are found with pdfplumber's table finder and each table row becomes a pipe row (cells by
-position, so blank cells stay blank and vertical labels printed one character per line are joined); words
-outside the tables are grouped into text lines by their vertical position. Text lines and table rows are then
-merged in reading order (top to bottom). Page footers such as ``- 3 -`` become their own lines and are ignored by
-the parser. A table that crosses a page break continues as rows of the next page. Provenance: every rendered
-line carries its page number and a running line number.
+Per page, the words of the text layer are grouped into lines by their vertical position (top to bottom, left to
+right). Every line keeps its words with their boxes (:class:`~reviewer.models.GridCell`, in points), so that the
+parser reads tables by the position of each value under its column label -- the same way whether the producer drew
+ruling lines (LibreOffice, Word), drew each cell as its own rectangle, or drew none (Chromium): ruling lines are not
+used. Page footers such as ``- 3 -`` become their own lines and are ignored by the parser. A table that crosses a
+page break continues on the next page. Provenance: every rendered line carries its page number and a running line
+number.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import io
 import re
 
 from reviewer.errors import InputError
-from reviewer.ingest.grid import build_document, clean_cell, pipe_row
-from reviewer.models import Document
+from reviewer.ingest.grid import build_document
+from reviewer.models import Document, GridCell
 
 import logging
 import os
@@ -28,7 +29,9 @@ MAX_PAGE_STREAM = int(os.environ.get("REVIEWER_MAX_PAGE_STREAM", str(2 * 1024 * 
 _LINE_TOLERANCE = 3.0
 
 
-def _words_to_lines(words: list[dict]) -> list[tuple[float, str]]:
+def _words_to_lines(words: list[dict]) -> list[tuple[float, str, list[GridCell]]]:
+    """Group words into lines by their top (within :data:`_LINE_TOLERANCE` points): ``(top, text, cells)`` per
+    line, words joined by a space where the gap between them is wider than about half a character."""
     rows: list[list[dict]] = []
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - w["top"]) <= _LINE_TOLERANCE:
@@ -47,15 +50,9 @@ def _words_to_lines(words: list[dict]) -> list[tuple[float, str]]:
                 text += " " if gap > size * 0.6 else ""
             text += w["text"]
             prev = w
-        out.append((row[0]["top"], text))
+        cells = [GridCell(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in row]
+        out.append((row[0]["top"], text, cells))
     return out
-
-
-def _inside(word: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x0, top, x1, bottom = bbox
-    cx = (word["x0"] + word["x1"]) / 2
-    cy = (word["top"] + word["bottom"]) / 2
-    return x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1
 
 
 def read_pdf(data: bytes, path: str) -> Document:
@@ -86,7 +83,7 @@ def read_pdf(data: bytes, path: str) -> Document:
         if "Password" in chain or "Encrypt" in chain:
             raise InputError(path, "the PDF is encrypted (password protected); save an unprotected copy") from None
         raise InputError(path, f"cannot open the PDF ({name}: {exc})") from None
-    rendered: list[tuple[str, int, int | None]] = []
+    rendered: list[tuple] = []
     try:
         with pdf:
             try:
@@ -105,15 +102,15 @@ def read_pdf(data: bytes, path: str) -> Document:
                 except InputError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
-                    items = [(0.0, f"[第{number}页无法读取：{type(exc).__name__}]")]
-                for _, text in items:
-                    rendered.append((text, len(rendered) + 1, number))
+                    items = [(0.0, f"[第{number}页无法读取：{type(exc).__name__}]", None)]
+                for _, text, cells in items:
+                    rendered.append((text, len(rendered) + 1, number, cells, None))
                 rendered.append(("", len(rendered) + 1, number))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001
         raise InputError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from None
-    if not any(re.search(r"[\u4e00-\u9fff\w]", t) for t, _, _ in rendered):
+    if not any(re.search(r"[\u4e00-\u9fff\w]", t) for t, *_ in rendered):
         raise InputError(path, "the PDF has no text layer (scanned images?); OCR is not supported")
     return build_document(path, data, "pdf", rendered)
 
@@ -164,23 +161,7 @@ def _decoded_size(stream, limit: int) -> int:
     return len(stream.get_data())
 
 
-def _render_page(page) -> list[tuple[float, str]]:
-    items: list[tuple[float, str]] = []
-    tables = []
-    for table in page.find_tables():
-        rows = table.extract()
-        if not rows or max(len(r) for r in rows) < 2:
-            continue
-        tables.append(table)
-        for row_obj, cells in zip(table.rows, rows):
-            top = row_obj.bbox[1]
-            present = [c for c in cells if c is not None and c.strip()]
-            if len(present) == 1 and cells[0] is not None and cells[0].strip() and all(c is None for c in cells[1:]):
-                items.append((top, clean_cell(cells[0])))
-            elif present:
-                items.append((top, pipe_row([clean_cell(c) for c in cells])))
+def _render_page(page) -> list[tuple[float, str, list[GridCell]]]:
+    """The text lines of one page, top to bottom, each with its positioned words."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
-    free = [w for w in words if not any(_inside(w, t.bbox) for t in tables)]
-    items.extend(_words_to_lines(free))
-    items.sort(key=lambda it: it[0])
-    return items
+    return _words_to_lines(words)

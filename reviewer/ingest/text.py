@@ -129,6 +129,18 @@ def _nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>\n]{0,2000})?/?>|<!--.{0,2000}?-->|&(?:nbsp|lt|gt|amp|quot|ensp|emsp|#\d{1,6});")
+
+
+def blank_markup(text: str) -> str:
+    """``text`` with every HTML/XML tag, comment and entity replaced by spaces of the same length (offsets and line
+    breaks unchanged), so that tag and attribute text (``width:149px``, ``colspan="2"``, ``</p>``) is never read as
+    a value. A text that still holds markup after reading is the reader's defect, never a source of numbers."""
+    if "<" not in text and "&" not in text:
+        return text
+    return _TAG.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def normalise(text: str) -> str:
     """Normalise text for matching: NFKC, odd spaces to ASCII space, Traditional -> Simplified.
 

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 
 from reviewer.ingest.text import normalise
 from reviewer.models import Ambiguity, Cell, Section, Table, construct, constructor
+from reviewer.parse.grid import read_t2 as read_grid_t2, read_t3 as read_grid_t3, read_t4 as read_grid_t4
 from reviewer.parse.split import split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView, _needle
+from reviewer.parse.values import read_value
 from reviewer.template import (
     T2RowSpec,
     T3_COLUMN_KEYS,
@@ -82,30 +84,22 @@ class RowMatch:
     label: str
 
 
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-
-
 _number_cell = constructor(Cell)  # every key is given below
+_CN_NUMERAL_CHARS = set("〇零一二三四五六七八九十百千")
 
 
 def _typed(d: Draft, view: TextView) -> Cell:
+    """The cell printed as ``d.raw`` (see :func:`reviewer.parse.values.read_value`), with its line and page."""
     raw = d.raw.strip()
-    if raw.isdigit() and raw.isascii():  # the common case, fast: a plain count
-        return _number_cell({"kind": "number", "value": int(raw), "raw": raw, "line": view.line_of(d.offset), "inferred": d.inferred})
-    if raw and all(ch in "〇零一二三四五六七八九" for ch in raw) and len(raw) > 1:
-        # digits written with Chinese numerals one by one ('二九〇' = 290): read, keep the printed text
-        return construct(Cell, {"kind": "number", "value": int(raw.translate(_CN_DIGITS)), "raw": raw, "line": view.line_of(d.offset), "inferred": True})
     line = view.line_of(d.offset)
-    # model_construct: the values are built here and already valid (thousands of cells per batch report)
-    if raw == "":
-        return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": line, "inferred": False})
-    clean = raw.replace(" ", "")
-    value = to_number(clean) if _NUM_RE.match(clean.rstrip("元").removesuffix("万")) else None
-    if value is None and clean.endswith(("元", "万元")):
-        value = to_number(clean)
-    if value is not None:
-        return construct(Cell, {"kind": "number", "value": value, "raw": raw, "line": line, "inferred": d.inferred})
-    return construct(Cell, {"kind": "token", "value": None, "raw": raw, "line": line, "inferred": False})
+    page = view.pages[view.index_of(d.offset)] if view.pages and view.pages[0] is not None else None
+    if raw.isdigit() and raw.isascii():  # the common case, fast: a plain count
+        return _number_cell({"kind": "number", "value": int(raw), "raw": raw, "line": line, "inferred": d.inferred, "page": page,
+                             "unit": "", "note": "", "ambiguous": False})
+    v = read_value(raw)
+    inferred = d.inferred or (v.kind == "number" and any(ch in _CN_NUMERAL_CHARS for ch in raw))
+    return _number_cell({"kind": v.kind, "value": v.value, "raw": raw, "line": line, "inferred": inferred, "page": page,
+                         "unit": v.unit, "note": v.note, "ambiguous": False})
 
 
 # ------------------------------------------------------------------------------------------------ blocks
@@ -121,11 +115,12 @@ def locate_blocks(view: TextView, sections: list[Section]) -> dict[str, Block | 
     s3 = sec.get(3)
     t3_from = s3.offset if s3 else 0
     t3_start = None
+    first_row = view.find("本年新收", t3_from)
     for marker in ("勾稽关系", "申请人情况", "本年新收政府信息公开申请数量", "本年新收"):
-        hit = view.find(marker, t3_from)
+        # the table starts at the first of its header texts (before its first row)
+        hit = view.find(marker, t3_from, first_row[1] if first_row else None)
         if hit:
             t3_start = hit[0] if t3_start is None else min(t3_start, hit[0])
-            break
     # table 4
     s4 = sec.get(4)
     t4_start = s4.offset if s4 and (t3_start is None or s4.offset > t3_start) else None
@@ -385,6 +380,9 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
         return _not_table("t3", view, section3)
     single_other = not (view.find("逾期不补正", block.start, block.end) or view.find("收费通知要求缴纳费用", block.start, block.end))
     specs = t3_rows(single_other)
+    positioned = read_grid_t3(view, block.start, block.end, specs)
+    if positioned is not None:
+        return positioned
     if _has_pipe_rows(view, block):
         return _grid_table(view, block, specs, "t3")
     matches = _match_rows(view, specs, block)
@@ -504,6 +502,9 @@ def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> T
     """Parse table 4 (行政复议、行政诉讼) into 3 blocks x 5 columns; not assessable when no table text."""
     if block is None:
         return _not_table("t4", view, section4)
+    positioned = read_grid_t4(view, block.start, block.end)
+    if positioned is not None:
+        return positioned
     headers = view.search(_T4_HEADER, block.start, block.end)
     if len(view.search(re.compile(r"维持|纠正|审结|尚未"), block.start, block.end)) < 3:
         return _not_table("t4", view, section4, block)
@@ -611,6 +612,9 @@ def parse_t2(view: TextView, block: Block | None, section2: Section | None, temp
     if block is None:
         return _not_table("t2", view, section2)
     specs = t2_rows(template)
+    positioned = read_grid_t2(view, block.start, block.end, specs)
+    if positioned is not None:
+        return positioned
     matches = _match_t2_rows(view, specs, block)
     if sum(1 for m in matches if m) < 2:
         return _not_table("t2", view, section2, block)

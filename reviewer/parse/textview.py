@@ -68,6 +68,11 @@ class TextView:
         texts = [" " * len(t) if t.lstrip()[:1] in _DASHES and FOOTER_RE.match(t) else t for t in (ln.text for ln in lines)]
         self.originals = [ln.original for ln in lines]
         self.numbers = [ln.number for ln in lines]
+        #: positioned cells, table id and PDF page of each line (structured inputs; None elsewhere)
+        self.cells = [ln.cells for ln in lines]
+        self.grids = [ln.grid for ln in lines]
+        self.pages = [ln.page for ln in lines]
+        self.has_cells = any(c is not None for c in self.cells)
         self.starts: list[int] = [0, *itertools.accumulate(len(t) + 1 for t in texts)][: len(texts)]
         self.text = "\n".join(texts)
         text = self.text
@@ -105,6 +110,21 @@ class TextView:
         if offset >= 0:
             self._last_line = (self.starts[idx], self.starts[idx + 1] if idx + 1 < len(self.starts) else len(self.text) + 1, self.numbers[idx])
         return self.numbers[idx]
+
+    def blank_line(self, index: int) -> bool:
+        """True when line ``index`` (0-based) is empty in the view (blank, or a page footer that was blanked)."""
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return not self.text[self.starts[index] : end].strip()
+
+    def index_of(self, offset: int) -> int:
+        """0-based index of the line that holds text offset ``offset``."""
+        if not self.starts:
+            return 0
+        return max(0, min(bisect.bisect_right(self.starts, max(offset, 0)) - 1, len(self.starts) - 1))
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based PDF page of text offset ``offset`` (None for other formats)."""
+        return self.pages[self.index_of(offset)] if self.pages else None
 
     def to_text(self, cidx: int) -> int:
         """Text offset of compact index ``cidx`` (``len(compact)`` maps to ``len(text)``)."""

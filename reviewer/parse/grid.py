@@ -1,0 +1,792 @@
+"""Read tables 2, 3 and 4 by their labels from positioned cells (HTML, DOCX and PDF inputs; issue 11).
+
+Whatever the grid looks like -- irregular ``colspan``s, a header split over two rows, a footnote row, empty spacer
+columns, a table split across pages or over two DOCX tables, a PDF drawn with ruling lines, with one rectangle
+per cell or with none -- columns are identified from the header texts of the template (rulebook A.2-A.4,
+:data:`reviewer.template.T3_COLUMN_LABELS` …) and rows from the row labels (the anchors of
+:mod:`reviewer.template`). A value is taken only from a cell under an identified column; anything else is
+recorded as :class:`~reviewer.models.Evidence` for the extraction confidence (:mod:`reviewer.parse.confidence`).
+
+Coordinates (:class:`~reviewer.models.GridCell`): grid-column extents for HTML/DOCX tables, points for PDF words.
+Two modes share the column logic:
+
+* **grid rows** (HTML/DOCX): every table row is one line; its label cells lie left of the value columns;
+  header cells give each column's extent, a value cell belongs to the column it overlaps most.
+* **PDF lines**: header words are stacked top to bottom (``商业`` over ``企业``, ``结`` over ``果`` over ``维`` over
+  ``持``) and matched to the labels; a value belongs to the column band (half-way between neighbouring column
+  centres) that holds its centre; each line of values belongs to the template row whose label text spans it
+  vertically (labels that wrap over several lines, group labels printed in a column of their own).
+
+Each reader returns ``None`` when the block holds no positioned cells (the text-stream reader of
+:mod:`reviewer.parse.tables` then reads it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reviewer.models import Cell, Evidence, Table, construct
+from reviewer.parse.textview import TextView, _needle
+from reviewer.parse.values import NONNUM_TOKENS, read_value
+from reviewer.template import (
+    LABEL_COLUMN_HEADERS,
+    T2_COLUMN_LABELS,
+    T3_COLUMN_KEYS,
+    T3_COLUMN_LABELS,
+    T4_BLOCK_LABELS,
+    T4_BLOCKS,
+    T4_COLUMN_KEYS,
+    T4_COLUMN_LABELS,
+)
+
+_PAGE_SPAN = 10_000.0  # PDF: y = page * _PAGE_SPAN + top, one vertical axis over the pages
+_MARKUP = re.compile(r"<[/!a-zA-Z]|[a-z-]+\s*:\s*[\w#.-]+\s*;|\b(?:colspan|rowspan|width|style|class)\s*=|\d+px\b|mso-", re.I)
+_PAREN_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class PCell:
+    """A positioned cell of the table region: printed text, normalised compact key, box, line index, span flag."""
+
+    raw: str
+    key: str
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    index: int
+    spanned: bool = False
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(slots=True)
+class Band:
+    """An identified value column: its key, extent, centre and the header text it was identified by."""
+
+    key: str
+    x0: float
+    x1: float
+    label: str
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Region:
+    """The positioned lines of one table block, grouped by coordinate system (one HTML/DOCX table, or PDF)."""
+
+    view: TextView
+    mode: str  # "grid" | "pdf"
+    lines: list[tuple[int, list[PCell]]] = field(default_factory=list)  # (line index, cells), in order
+
+    def group_of(self, index: int):
+        return self.view.grids[index] if self.mode == "grid" else "pdf"
+
+
+def header_key(text: str) -> str:
+    """A header cell's text for label comparison: normalised, without whitespace and a trailing parenthetical
+    (``本年收费金额（单位：万元）`` -> ``本年收费金额``)."""
+    key = _needle(text)
+    while True:
+        stripped = _PAREN_TAIL.sub("", key)
+        if stripped == key or not stripped:
+            return key
+        key = stripped
+
+
+def match_label(key: str, labels: dict[str, tuple[str, ...]]) -> str | None:
+    """The column whose label equals ``key`` (a :func:`header_key`), trying each column's aliases in order."""
+    if not key:
+        return None
+    for col, aliases in labels.items():
+        if key in aliases:
+            return col
+    return None
+
+
+def region_of(view: TextView, start: int, end: int) -> Region | None:
+    """The positioned lines between text offsets ``start`` and ``end``; None when none of them has cells."""
+    if not view.has_cells or end <= start:
+        return None
+    first, last = view.index_of(start), view.index_of(max(start, end - 1))
+    pdf = any(view.pages[i] is not None for i in range(first, last + 1))
+    region = Region(view, "pdf" if pdf else "grid")
+    row = 0
+    prev_grid = None
+    for i in range(first, last + 1):
+        cells = view.cells[i]
+        if not cells or view.blank_line(i):
+            continue  # page footers ("- 3 -") are blanked in the view: not part of any table
+        if pdf:
+            base = (view.pages[i] or 0) * _PAGE_SPAN
+            pcells = [PCell(c.text, header_key(c.text), c.x0, c.x1, base + c.top, base + c.bottom, i, c.spanned) for c in cells]
+        else:
+            if view.grids[i] != prev_grid:
+                row += 2  # a new table: rows never touch across tables
+                prev_grid = view.grids[i]
+            row += 1
+            pcells = [PCell(c.text, header_key(c.text), c.x0, c.x1, float(row), float(row + 1), i, c.spanned) for c in cells]
+        region.lines.append((i, pcells))
+    if not region.lines:
+        return None
+    return region
+
+
+# ------------------------------------------------------------------------------------------------ headers
+def _is_value_cell(raw: str) -> bool:
+    v = read_value(raw)
+    return v.kind == "number" or raw.strip().replace(" ", "") in NONNUM_TOKENS
+
+
+def _phrases(cells: list[PCell]) -> list[PCell]:
+    """PDF words of one line joined into phrases where the gap between them is small against the text height
+    (letter-spaced or justified text prints every character as a word of its own)."""
+    out: list[PCell] = []
+    for c in sorted(cells, key=lambda c: c.x0):
+        if out:
+            last = out[-1]
+            height = max(4.0, min(last.y1 - last.y0, c.y1 - c.y0))
+            if c.x0 - last.x1 < 0.6 * height and abs(c.cy - last.cy) < height:
+                out[-1] = PCell(last.raw + c.raw, header_key(last.raw + c.raw), last.x0, max(last.x1, c.x1), min(last.y0, c.y0),
+                                max(last.y1, c.y1), last.index, last.spanned)
+                continue
+        out.append(c)
+    return out
+
+
+def _header_candidates(region: Region, header_lines: list[tuple[int, list[PCell]]]) -> list[tuple[str, float, float, list[PCell]]]:
+    """``(key, x0, x1, cells)`` of every header text in ``header_lines``.
+
+    Grids: each cell on its own. PDF: for every horizontal interval bounded by word edges, the words lying wholly
+    inside it, read line by line (top to bottom) and left to right -- the text of a header cell however its
+    producer wrapped it (``商业`` over ``企业``; ``结``/``果``/``维``/``持`` one character per line; ``社 会`` spaced out)."""
+    out = []
+    cells = [c for _, cs in header_lines for c in cs if c.key and not _DIGIT.search(c.key)]
+    if region.mode == "grid":
+        for c in cells:
+            out.append((c.key, c.x0, c.x1, [c]))
+        return out
+    if len(cells) > 400:
+        cells = cells[:400]  # a header is never this long; keep the search bounded
+    lefts = sorted({c.x0 for c in cells})
+    rights = sorted({c.x1 for c in cells})
+    ordered = sorted(cells, key=lambda c: (round(c.y0 / 3), c.x0))
+    seen: set[tuple[int, ...]] = set()
+    for a in lefts:
+        for b in rights:
+            if b <= a or b - a > 260:
+                continue
+            inside = [c for c in ordered if c.x0 >= a - 0.5 and c.x1 <= b + 0.5]
+            if not inside:
+                continue
+            ident = tuple(id(c) for c in inside)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            # split into vertically contiguous runs (two cells one above the other in the same column are two texts)
+            run: list[PCell] = []
+            for c in inside:
+                if run and c.y0 - max(x.y1 for x in run) > max(30.0, 3.5 * (c.y1 - c.y0)):
+                    out.append(_candidate(run))
+                    run = []
+                run.append(c)
+            if run:
+                out.append(_candidate(run))
+    return out
+
+
+def _candidate(run: list[PCell]) -> tuple[str, float, float, list[PCell]]:
+    return header_key("".join(c.raw for c in run)), min(c.x0 for c in run), max(c.x1 for c in run), list(run)
+
+
+def find_columns(region: Region, header_lines, labels: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[float, float, str]]]:
+    """Every header text equal to one of ``labels``: column key -> list of ``(x0, x1, printed label)`` (table 4
+    prints its five column labels three times)."""
+    found: dict[str, list[tuple[float, float, str]]] = {}
+    used: set[int] = set()
+    cands = _header_candidates(region, header_lines)
+    # longer matches first, so that a stack "结果维持" is not also read as "维持"
+    cands.sort(key=lambda c: -len(c[0]))
+    for key, x0, x1, cells in cands:
+        col = match_label(key, labels)
+        if col is None or any(id(c) in used for c in cells):
+            continue
+        used.update(id(c) for c in cells)
+        found.setdefault(col, []).append((x0, x1, "".join(c.raw for c in cells)))
+    for col in found:
+        found[col].sort()
+    return found
+
+
+def bands_from(found: dict[str, list[tuple[float, float, str]]], order: tuple[str, ...]) -> list[Band]:
+    """One band per identified column (the first occurrence), sorted left to right."""
+    bands = [Band(col, spots[0][0], spots[0][1], spots[0][2]) for col, spots in found.items() if col in order and spots]
+    bands.sort(key=lambda b: b.x0)
+    return bands
+
+
+# ------------------------------------------------------------------------------------------------ assignment
+def assign(region: Region, cells: list[PCell], bands: list[Band]) -> tuple[dict[str, list[PCell]], list[PCell], list[PCell]]:
+    """Split a row's cells into ``(values by band key, label cells, cells outside every column)``.
+
+    Grid: a cell belongs to the band it overlaps most (a cell left of every band is a label). PDF: to the band
+    whose zone -- half-way to the neighbouring band centres, and no further than that beyond the outer ones --
+    holds the cell's centre."""
+    by_band: dict[str, list[PCell]] = {b.key: [] for b in bands}
+    labels: list[PCell] = []
+    outside: list[PCell] = []
+    if not bands:
+        return by_band, list(cells), []
+    left_edge = min(b.x0 for b in bands)
+    if region.mode == "grid":
+        for c in cells:
+            best, best_overlap = None, 0.0
+            for b in bands:
+                overlap = min(c.x1, b.x1) - max(c.x0, b.x0)
+                if overlap > best_overlap:
+                    best, best_overlap = b, overlap
+            if best is not None:
+                by_band[best.key].append(c)
+            elif c.x1 <= left_edge:
+                labels.append(c)
+            else:
+                outside.append(c)
+        return by_band, labels, outside
+    centres = [b.cx for b in bands]
+    zones = []
+    for i, b in enumerate(bands):
+        left = (centres[i - 1] + b.cx) / 2 if i else b.cx - ((centres[1] - b.cx) / 2 if len(bands) > 1 else (b.x1 - b.x0))
+        right = (b.cx + centres[i + 1]) / 2 if i + 1 < len(bands) else b.cx + ((b.cx - centres[i - 1]) / 2 if len(bands) > 1 else (b.x1 - b.x0))
+        zones.append((min(left, b.x0), max(right, b.x1)))
+    value_left = zones[0][0]
+    for c in cells:
+        placed = False
+        for b, (lo, hi) in zip(bands, zones):
+            if lo <= c.cx < hi:
+                by_band[b.key].append(c)
+                placed = True
+                break
+        if placed:
+            continue
+        if c.cx < value_left:
+            labels.append(c)
+        else:
+            outside.append(c)
+    return by_band, labels, outside
+
+
+def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
+    """The :class:`Cell` printed by the cells of one column in one row (PDF words in one column are joined:
+    ``3 985 758``, ``75394432.52 元``); second value True when several values share the column."""
+    view = region.view
+    texts = [c.raw.strip() for c in sorted(cells, key=lambda c: (round(c.y0), c.x0)) if c.raw.strip()]
+    anchor = cells[0] if cells else None
+    line = view.numbers[anchor.index] if anchor is not None else None
+    page = view.pages[anchor.index] if anchor is not None else None
+    if not texts:
+        return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": line, "inferred": False, "page": page,
+                                "unit": "", "note": "", "ambiguous": False}), False
+    raw = " ".join(texts)
+    value = read_value(raw)
+    clash = False
+    if value.kind == "token" and len(texts) > 1 and all(read_value(t).kind == "number" for t in texts):
+        clash = True  # two numbers in one column of one row
+        value = read_value(texts[0])
+        raw = texts[0]
+    return construct(Cell, {"kind": value.kind, "value": value.value, "raw": raw, "line": line, "inferred": False, "page": page,
+                            "unit": value.unit, "note": value.note, "ambiguous": False}), clash
+
+
+def blank_cell() -> Cell:
+    return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": None, "inferred": False, "page": None,
+                            "unit": "", "note": "", "ambiguous": False})
+
+
+def markup_evidence(region: Region, cells: list[PCell], table: str) -> list[Evidence]:
+    """Markup or style text (``width:149px``, ``colspan=``, ``</p>``) printed in a value cell: the file was read
+    as the wrong format."""
+    bad = [c for c in cells if c.raw and _MARKUP.search(c.raw)]
+    if not bad:
+        return []
+    view = region.view
+    return [Evidence(kind="markup_in_cells", message=f"{len(bad)} 个单元格含网页标记或样式文字（如“{bad[0].raw[:24]}”），表格未被正确识别",
+                     where=[table], lines=sorted({view.numbers[c.index] for c in bad})[:10])]
+
+
+# ------------------------------------------------------------------------------------------------ rows
+def _row_label_text(labels: list[PCell]) -> list[str]:
+    """Label texts of one grid row to try, most specific first: its own cells, then with the spanned group labels."""
+    own = "".join(c.key for c in labels if not c.spanned)
+    full = "".join(c.key for c in labels)
+    return [t for t in dict.fromkeys((own, full)) if t]
+
+
+def match_spec(texts: list[str], specs, start: int) -> tuple[int, int] | None:
+    """``(index, anchor rank)`` of the first template row from ``start`` (in template order) whose anchor occurs
+    in one of ``texts`` (normalised compact label texts)."""
+    for text in texts:
+        for j in range(start, len(specs)):
+            for rank, anchor in enumerate(specs[j].anchors):
+                if _needle(anchor) in text:
+                    return j, rank
+    return None
+
+
+def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[int, float, float, str, int] | None]:
+    """PDF: for each template row, ``(spec index, top, bottom, printed label, anchor rank)`` of its label, or None.
+
+    Label words (left of the value columns) are chained into streams -- a word continues the stream whose last word
+    it overlaps horizontally, so that a label wrapped over several lines reads as one text while a group label in
+    a column of its own (``（三）不予公开``, ``三、本年度办理结果`` one character per line) forms a stream of its own.
+    The template rows are then found in the streams in template order, top to bottom."""
+    streams: list[list[PCell]] = []
+    for _, cells in lines:
+        for c in _phrases([c for c in cells if c.cx < value_left and c.key]):
+            best = None
+            for s in streams:
+                last = s[-1]
+                if last.y1 <= c.y0 + 1 or last.index != c.index:
+                    overlap = min(last.x1, c.x1) - max(last.x0, c.x0)
+                    if overlap > 0 and c.y0 - last.y1 < 40 and (best is None or s[-1].y0 > best[-1].y0):
+                        best = s
+            if best is None:
+                streams.append([c])
+            else:
+                best.append(c)
+    texts = []
+    for s in streams:
+        pos, spans = 0, []
+        for c in s:
+            spans.append((pos, pos + len(c.key), c))
+            pos += len(c.key)
+        texts.append(("".join(c.key for c in s), spans))
+    out: list[tuple[int, float, float, str, int] | None] = []
+    floor = -1.0
+    for j, spec in enumerate(specs):
+        hit = None
+        for rank, anchor in enumerate(spec.anchors):
+            needle = _needle(anchor)
+            best = None
+            for text, spans in texts:
+                start = 0
+                while True:
+                    k = text.find(needle, start)
+                    if k < 0:
+                        break
+                    parts = [c for a, b, c in spans if a < k + len(needle) and b > k]
+                    top = min(c.y0 for c in parts)
+                    if top >= floor - 2 and (best is None or top < best[0]):
+                        best = (top, max(c.y1 for c in parts), "".join(c.raw for c in parts), rank)
+                        break
+                    start = k + 1
+            if best is not None:
+                hit = best
+                break
+        if hit is None:
+            out.append(None)
+            continue
+        top, bottom, printed, rank = hit
+        out.append((j, top, bottom, printed, rank))
+        floor = top
+    # extend each found label down to just above the next found label of a later row
+    found = [x for x in out if x is not None]
+    extended: dict[int, tuple[int, float, float, str, int]] = {}
+    for n, (j, top, bottom, label, rank) in enumerate(found):
+        nxt_top = found[n + 1][1] if n + 1 < len(found) else None
+        extended[j] = (j, top, bottom if nxt_top is None else max(bottom, min(nxt_top - 0.5, bottom + 200)), label, rank)
+    return [extended.get(j) for j in range(len(specs))]
+
+
+def _value_lines(lines, bands: list[Band], region: Region, value_left: float):
+    """PDF lines that print at least one value inside the value columns: ``(line index, cells, centre y)``."""
+    out = []
+    for index, cells in lines:
+        vals = [c for c in cells if c.cx >= value_left and _is_value_cell(c.raw)]
+        if vals:
+            out.append((index, cells, sum(c.cy for c in vals) / len(vals)))
+    return out
+
+
+def assign_value_lines(value_lines, spans) -> dict[int, list[int]]:
+    """PDF: template row index -> value line numbers (positions in ``value_lines``). A value line belongs to the
+    row whose label span holds its centre, else to the nearest label; labels are in template order, so are rows."""
+    found = [s for s in spans if s is not None]
+    out: dict[int, list[int]] = {}
+    for n, (_, _, cy) in enumerate(value_lines):
+        inside = [s for s in found if s[1] - 2 <= cy <= s[2] + 2]
+        if inside:
+            best = min(inside, key=lambda s: abs((s[1] + s[2]) / 2 - cy) if s[2] - s[1] < 60 else abs(s[1] - cy))
+        else:
+            best = min(found, key=lambda s: min(abs(s[1] - cy), abs(s[2] - cy)), default=None)
+        if best is not None:
+            out.setdefault(best[0], []).append(n)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ table 3
+def read_t3(view: TextView, start: int, end: int, specs) -> Table | None:
+    """Table 3 from positioned cells in ``[start, end)``: 7 columns by their labels, rows by their labels.
+
+    Returns None when the block has no positioned cells, or no table-3 column label is found (then the text
+    reader tries). ``specs`` are the template rows (23 or 25)."""
+    region = region_of(view, start, end)
+    if region is None:
+        return None
+    first_row = _first_row_line(region, specs)
+    if first_row is None:
+        return None
+    header_lines = [(i, cs) for i, cs in region.lines if i < first_row]
+    found = find_columns(region, header_lines, T3_COLUMN_LABELS)
+    bands = bands_from(found, T3_COLUMN_KEYS)
+    table = Table(name="t3", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
+                  line_end=view.numbers[region.lines[-1][0]])
+    data_lines = [(i, cs) for i, cs in region.lines if i >= first_row]
+    if len(bands) < 2:
+        bands = _bands_from_values(region, data_lines, T3_COLUMN_KEYS, table)
+        if not bands:
+            return None
+    _note_columns(table, bands, T3_COLUMN_KEYS, "表三")
+    values_by_row = _read_rows(region, data_lines, bands, specs, table)
+    _fill(table, specs, values_by_row, T3_COLUMN_KEYS)
+    return table
+
+
+def _first_row_line(region: Region, specs) -> int | None:
+    """Line index of the first table-3 data row (``一、本年新收…``)."""
+    needle = _needle(specs[0].anchors[-1])
+    for i, cells in region.lines:
+        if any(needle in c.key for c in cells):
+            return i
+        joined = "".join(c.key for c in cells)
+        if needle in joined:
+            return i
+    return None
+
+
+def _bands_from_values(region: Region, data_lines, keys: tuple[str, ...], table: Table) -> list[Band]:
+    """No header labels found: columns from the values themselves when every row prints exactly one value per
+    column (then they are read by order, and the evidence says so); else none."""
+    counts = []
+    rows = []
+    for i, cells in data_lines:
+        vals = [c for c in cells if _is_value_cell(c.raw)]
+        if vals:
+            counts.append(len(vals))
+            rows.append(vals)
+    if not rows or any(n != len(keys) for n in counts):
+        table.evidence.append(Evidence(kind="columns_missing", message=f"未识别到{'表三' if table.name == 't3' else '表格'}的列名，且各行数值个数不一，无法确定各数值所属的列",
+                                       where=[table.name]))
+        return []
+    first = rows[0]
+    table.evidence.append(Evidence(kind="columns_by_order", message="未识别到列名，按数值顺序对应各列（每行数值个数与模板一致）", where=[table.name]))
+    return [Band(k, c.x0, c.x1, "") for k, c in zip(keys, sorted(first, key=lambda c: c.x0))]
+
+
+def _note_columns(table: Table, bands: list[Band], keys: tuple[str, ...], name: str) -> None:
+    table.columns = {b.key: b.label for b in bands}
+    missing = [k for k in keys if k not in table.columns]
+    if missing:
+        from reviewer.describe import column_label
+
+        table.evidence.append(Evidence(kind="columns_missing", message=f"{name}未识别到以下列：" + "、".join(column_label(table.name, k) for k in missing),
+                                       where=[f"{table.name}.*.{k}" for k in missing]))
+
+
+def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Table) -> dict[int, dict[str, Cell]]:
+    """Template row index -> column key -> cell, with evidence recorded on ``table``."""
+    view = region.view
+    out: dict[int, dict[str, Cell]] = {}
+    outside_all: list[PCell] = []
+    clashes: list[str] = []
+    unmatched_rows: list[int] = []
+    markup: list[PCell] = []
+    if region.mode == "grid":
+        idx = 0
+        for i, cells in data_lines:
+            by_band, labels, outside = assign(region, cells, bands)
+            values_present = any(c.raw.strip() for cs in by_band.values() for c in cs)
+            match = match_spec(_row_label_text(labels), specs, idx)
+            if match is None:
+                if values_present and any(_is_value_cell(c.raw) and c.raw.strip() for cs in by_band.values() for c in cs):
+                    unmatched_rows.append(view.numbers[i])
+                continue
+            j = match[0]
+            if match[1] > 0:
+                table.notes.append(f"label-variant:{specs[j].key}")
+            row = {}
+            for b in bands:
+                cell, clash = typed_cell(region, by_band[b.key])
+                if clash:
+                    clashes.append(f"{table.name}.{specs[j].key}.{b.key}")
+                row[b.key] = cell
+                markup.extend(by_band[b.key])
+            out[j] = row
+            table.row_labels[specs[j].key] = "".join(c.raw for c in labels if not c.spanned) or "".join(c.raw for c in labels)
+            table.row_lines[specs[j].key] = view.numbers[i]
+            outside_all.extend(c for c in outside if _DIGIT.search(c.raw))
+            idx = j + 1
+    else:
+        value_left = _value_left(bands)
+        spans = label_spans(region, data_lines, value_left, specs)
+        vlines = _value_lines(data_lines, bands, region, value_left)
+        rows = assign_value_lines(vlines, spans)
+        matched = set()
+        for j, ns in rows.items():
+            cells = [c for n in ns for c in vlines[n][1]]
+            matched.update(ns)
+            by_band, labels, outside = assign(region, cells, bands)
+            row = {}
+            for b in bands:
+                cell, clash = typed_cell(region, by_band[b.key])
+                if clash:
+                    clashes.append(f"{table.name}.{specs[j].key}.{b.key}")
+                row[b.key] = cell
+                markup.extend(by_band[b.key])
+            out[j] = row
+            table.row_labels[specs[j].key] = spans[j][3] if spans[j] else specs[j].label
+            if spans[j] and spans[j][4] > 0:
+                table.notes.append(f"label-variant:{specs[j].key}")
+            table.row_lines[specs[j].key] = view.numbers[vlines[ns[0]][0]]
+            outside_all.extend(c for c in outside if _DIGIT.search(c.raw))
+        if not any(s is not None for s in spans):
+            unmatched_rows.extend(view.numbers[vlines[n][0]] for n in range(len(vlines)))
+    if outside_all:
+        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
+                                       where=[table.name], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
+    if clashes:
+        table.evidence.append(Evidence(kind="two_values_in_cell", message=f"{len(clashes)} 处同一行同一列下有两个数值", where=clashes[:10]))
+    if unmatched_rows:
+        table.notes.append(f"rows with values but no template label at lines {unmatched_rows[:10]}")
+        table.evidence.append(Evidence(kind="unlabelled_rows", message=f"{len(unmatched_rows)} 行有数值但未识别出行名（第{unmatched_rows[0]}行等）",
+                                       where=[table.name], lines=unmatched_rows[:10]))
+    table.evidence.extend(markup_evidence(region, markup, table.name))
+    return out
+
+
+def _value_left(bands: list[Band]) -> float:
+    if len(bands) > 1:
+        return bands[0].cx - (bands[1].cx - bands[0].cx) / 2
+    return bands[0].x0 - (bands[0].x1 - bands[0].x0)
+
+
+def _fill(table: Table, specs, values_by_row: dict[int, dict[str, Cell]], keys: tuple[str, ...]) -> None:
+    for j, spec in enumerate(specs):
+        row = values_by_row.get(j)
+        if row is None:
+            table.rows[spec.key] = {c: blank_cell() for c in keys}
+            table.notes.append(f"row {spec.key} ({spec.label}) not found")
+            continue
+        table.rows[spec.key] = {c: row.get(c) or blank_cell() for c in keys}
+
+
+# ------------------------------------------------------------------------------------------------ table 4
+def read_t4(view: TextView, start: int, end: int) -> Table | None:
+    """Table 4 from positioned cells: the 15 columns identified as (block, result) from the header labels, the one
+    data row read under them. None when the block has no positioned cells or no table-4 column label."""
+    region = region_of(view, start, end)
+    if region is None:
+        return None
+    # header: lines before the first line that prints values; data: that line (and, in a PDF, lines just below it)
+    data_at = None
+    for n, (i, cells) in enumerate(region.lines):
+        vals = [c for c in cells if read_value(c.raw).kind == "number"]
+        if len(vals) >= 3:
+            data_at = n
+            break
+    if data_at is None:
+        return None
+    header_lines = region.lines[:data_at]
+    found = find_columns(region, header_lines, T4_COLUMN_LABELS)
+    blocks = find_columns(region, header_lines, T4_BLOCK_LABELS)
+    bands = _t4_bands(found, blocks)
+    table = Table(name="t4", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
+                  line_end=view.numbers[region.lines[min(len(region.lines) - 1, data_at)][0]])
+    keys = tuple(f"{b}.{c}" for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS)
+    data_lines = [region.lines[data_at]]
+    if region.mode == "pdf":
+        y = region.lines[data_at][1][0].cy
+        data_lines += [(i, cs) for i, cs in region.lines[data_at + 1 :] if cs and abs(cs[0].cy - y) < 8]
+    if len(bands) < 5:
+        bands = _bands_from_values(region, data_lines, keys, table)
+        if not bands:
+            return None
+    _note_columns_t4(table, bands, keys)
+    cells = [c for _, cs in data_lines for c in cs]
+    by_band, labels, outside = assign(region, cells, bands)
+    clashes = []
+    for block, _ in T4_BLOCKS:
+        table.rows[block] = {}
+        for col in T4_COLUMN_KEYS:
+            key = f"{block}.{col}"
+            cell, clash = typed_cell(region, by_band.get(key, [])) if key in by_band else (blank_cell(), False)
+            if clash:
+                clashes.append(f"t4.{key}")
+            table.rows[block][col] = cell
+    stray = [c for c in outside + [c for c in labels if read_value(c.raw).kind == "number"] if _DIGIT.search(c.raw)]
+    if stray:
+        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(stray)} 个数值不在任何已识别的列下（如“{stray[0].raw[:16]}”）",
+                                       where=["t4"], lines=sorted({view.numbers[c.index] for c in stray})[:10]))
+    if clashes:
+        table.evidence.append(Evidence(kind="two_values_in_cell", message=f"{len(clashes)} 处同一列下有两个数值", where=clashes))
+    # more rows of values below the data row: a layout this reader does not know
+    extra = [view.numbers[i] for i, cs in region.lines[data_at + 1 :] if sum(1 for c in cs if read_value(c.raw).kind == "number") >= 3
+             and (i, cs) not in data_lines]
+    if extra:
+        table.evidence.append(Evidence(kind="unlabelled_rows", message=f"表四数据行之下还有 {len(extra)} 行数值（第{extra[0]}行等）", where=["t4"], lines=extra[:5]))
+    table.evidence.extend(markup_evidence(region, [c for cs in by_band.values() for c in cs], "t4"))
+    return table
+
+
+def _t4_bands(found: dict[str, list[tuple[float, float, str]]], blocks: dict[str, list[tuple[float, float, str]]]) -> list[Band]:
+    """The 15 table-4 columns: each printed column label is given the block whose header spans it (grid extents),
+    else blocks in template order by position (the five labels repeat left to right: 复议, 直接起诉, 复议后起诉)."""
+    spots = sorted((x0, x1, col, label) for col, lst in found.items() for x0, x1, label in lst)
+    bands: list[Band] = []
+    block_spans = {b: lst for b, lst in blocks.items()}
+    order = [b for b, _ in T4_BLOCKS]
+    seen: dict[str, set[str]] = {b: set() for b in order}
+    cursor = 0
+    for x0, x1, col, label in spots:
+        owner = None
+        for b, lst in block_spans.items():
+            if any(bx0 - 0.01 <= (x0 + x1) / 2 <= bx1 + 0.01 and (bx1 - bx0) > (x1 - x0) * 1.5 for bx0, bx1, _ in lst):
+                owner = b
+        if owner is None:
+            while cursor < len(order) and col in seen[order[cursor]]:
+                cursor += 1
+            if cursor >= len(order):
+                continue
+            owner = order[cursor]
+        else:
+            cursor = max(cursor, order.index(owner))
+        if col in seen[owner]:
+            continue
+        seen[owner].add(col)
+        bands.append(Band(f"{owner}.{col}", x0, x1, label))
+    bands.sort(key=lambda b: b.x0)
+    return bands
+
+
+def _note_columns_t4(table: Table, bands: list[Band], keys: tuple[str, ...]) -> None:
+    table.columns = {b.key: b.label for b in bands}
+    missing = [k for k in keys if k not in table.columns]
+    if missing:
+        from reviewer.describe import column_label, row_label
+
+        names = "、".join(f"{row_label('t4', k.split('.')[0])}·{column_label('t4', k.split('.')[1])}" for k in missing)
+        table.evidence.append(Evidence(kind="columns_missing", message=f"表四未识别到以下列：{names}",
+                                       where=[f"t4.{k}" for k in missing]))
+
+
+# ------------------------------------------------------------------------------------------------ table 2
+def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
+    """Table 2 from positioned cells: each block's header row(s) identify its columns (制发/废止/现行有效, 处理决定
+    数量, 收费金额; FMT-2019 新制作/新公开/公开总数, 上一年项目数/本年增减/处理决定数, 采购项目数/总金额), and each
+    labelled row is read under the header above it. None when the block has no positioned cells."""
+    region = region_of(view, start, end)
+    if region is None:
+        return None
+    wanted = {c for spec in specs for c in spec.columns}
+    labels = {k: v for k, v in T2_COLUMN_LABELS.items() if k in wanted}
+    table = Table(name="t2", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
+                  line_end=view.numbers[region.lines[-1][0]])
+    # which lines carry a row label
+    row_at: list[tuple[int, int]] = []  # (position in region.lines, spec index)
+    printed: dict[int, tuple[str, int]] = {}
+    for n, (i, cells) in enumerate(region.lines):
+        for j, spec in enumerate(specs):
+            if any(j == jj for _, jj in row_at):
+                continue
+            hit = _t2_label_in(cells, spec, region)
+            if hit is not None:
+                row_at.append((n, j))
+                printed[j] = hit
+                break
+    if len(row_at) < 2:
+        return None
+    bands: list[Band] = []
+    header_from = 0
+    found_any = False
+    outside_all: list[PCell] = []
+    markup: list[PCell] = []
+    done: set[int] = set()
+    for k, (n, j) in enumerate(row_at):
+        spec = specs[j]
+        header_lines = [region.lines[m] for m in range(header_from, n) if not any(n2 == m for n2, _ in row_at)]
+        found = find_columns(region, header_lines, labels)
+        new_bands = bands_from(found, tuple(labels))
+        if new_bands:
+            bands = new_bands
+            found_any = True
+        header_from = n + 1
+        # the row's cells: its own line, and (PDF) lines that lie within the row's height
+        i, cells = region.lines[n]
+        row_cells = list(cells)
+        if region.mode == "pdf":
+            y0 = min(c.y0 for c in cells) - 3
+            nxt = row_at[k + 1][0] if k + 1 < len(row_at) else len(region.lines)
+            for m in range(n + 1, nxt):
+                cs = region.lines[m][1]
+                if cs and min(c.y0 for c in cs) - max(c.y1 for c in cells) < 6 and all(_is_value_cell(c.raw) for c in cs):
+                    row_cells.extend(cs)
+            del y0
+        use = [b for b in bands if b.key in spec.columns]
+        if not use:
+            continue
+        by_band, lab, outside = assign(region, row_cells, use)
+        row = {}
+        for col in spec.columns:
+            cell, _ = typed_cell(region, by_band.get(col, [])) if col in by_band else (blank_cell(), False)
+            row[col] = cell
+            markup.extend(by_band.get(col, []))
+        table.rows[spec.key] = row
+        table.row_labels[spec.key] = printed[j][0]
+        if printed[j][1] > 0:
+            table.notes.append(f"label-variant:{spec.key}")
+        table.row_lines[spec.key] = view.numbers[i]
+        outside_all.extend(c for c in outside if _DIGIT.search(c.raw) and _is_value_cell(c.raw))
+        done.add(j)
+        missing = [c for c in spec.columns if c not in {b.key for b in use}]
+        if missing:
+            from reviewer.describe import column_label
+
+            table.evidence.append(Evidence(kind="columns_missing", message=f"表二“{spec.label}”行未识别到列：" + "、".join(column_label("t2", c) for c in missing),
+                                           where=[f"t2.{spec.key}.{c}" for c in missing]))
+    if not found_any:
+        return None
+    for j, spec in enumerate(specs):
+        if j not in done:
+            table.rows[spec.key] = {c: blank_cell() for c in spec.columns}
+            table.notes.append(f"row {spec.key} ({spec.label}) not found")
+    ordered = {spec.key: table.rows[spec.key] for spec in specs}
+    table.rows = ordered
+    table.columns = {b.key: b.label for b in bands}
+    if outside_all:
+        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
+                                       where=["t2"], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
+    table.evidence.extend(markup_evidence(region, markup, "t2"))
+    return table
+
+
+def _t2_label_in(cells: list[PCell], spec, region: Region) -> tuple[str, int] | None:
+    """``(printed label, anchor rank)`` when a label cell of the line is the row label of ``spec``, else None."""
+    for c in (_phrases(cells) if region.mode == "pdf" else cells):
+        if not c.key or _is_value_cell(c.raw):
+            continue
+        key = c.key
+        for rank, anchor in enumerate(spec.anchors):
+            a = _needle(anchor)
+            if key == a or (key.endswith(a) and len(key) - len(a) <= 6 and not _DIGIT.search(key)):
+                return c.raw.strip(), rank
+    return None
