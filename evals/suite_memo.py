@@ -75,7 +75,7 @@ def grounded_numbers(review, memo, source_text: str) -> set[str]:
 
     allowed = numbers(source_text) | numbers(normalise(source_text)) | numbers(re.sub(r"\s+", "", normalise(source_text)))
     derived: list[float] = []
-    for f in memo.findings:
+    for f in memo.findings + memo.extraction_issues:
         vals = _flat_numbers(f.figures) + [float(x) for x in f.lines]
         derived += vals
         allowed |= numbers(str(f.figures))
@@ -94,13 +94,15 @@ def grounded_numbers(review, memo, source_text: str) -> set[str]:
             derived += [float(c.line) for c in cols.values() if c.line]
         derived += [float(x) for x in t.row_lines.values() if x]
         for amb in t.ambiguities:
-            derived += _flat_numbers(amb.chosen) + _flat_numbers(amb.alternatives)
+            derived += _flat_numbers(amb.chosen) + _flat_numbers(amb.alternatives) + [float(amb.count), float(len(amb.alternatives) + 1)]
+        for e in t.evidence:  # counts computed by the reader and the confidence step (failing identities, rows)
+            derived += [float(x) for x in e.lines] + _flat_numbers(e.message)
     derived += [float(s.line) for s in r.sections]
     for fig in review.figures:
         derived += [float(fig.line), float(fig.value)]
     s6 = memo.section6.get("fees", {})
     derived += _flat_numbers(s6)
-    counts = [len(memo.findings), len(memo.narrative_checks), len(memo.questions), len(memo.key_figures), len(r.t3.rows),
+    counts = [len(memo.findings), len(memo.extraction_issues), len(memo.narrative_checks), len(memo.questions), len(memo.key_figures), len(r.t3.rows),
               len(memo.section5.get("pairs", [])), len(memo.section5.get("problems", [])), len(memo.section5.get("improvements", []))]
     counts += [sum(1 for f in memo.findings if f.severity.value == s) for s in ("error", "warning", "info")]
     counts += list(range(0, 8)) + [15, 25, 23]  # template structure: 6 parts, 7 columns, 3 blocks, 15/25/23 cells/rows

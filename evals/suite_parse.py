@@ -31,6 +31,9 @@ def run(**_: object) -> SuiteResult:
     no_gold: list[str] = []
     template_ok = sections_ok = section_flags_ok = section_flags = 0
     total_agree = total_cells = 0
+    readings_ok = readings_total = 0
+    readings_missed: list[str] = []
+    settled_agree = settled_total = 0
     assessed = 0
     for path in corpus_reports(shared):
         gold = gold_for(path, shared)
@@ -49,6 +52,19 @@ def run(**_: object) -> SuiteResult:
         assessed += 1
         view = report.gold_view()
         cmp = compare_tables(gold, view)
+        for table in (report.t2, report.t3, report.t4):
+            for amb in table.ambiguities:
+                found, printed = _gold_among_readings(gold, table.name, amb)
+                if printed is None:
+                    continue
+                readings_total += 1
+                readings_ok += found
+                if not found:
+                    readings_missed.append(f"{path.name} {table.name}.{amb.row} printed {printed} not among {len(amb.alternatives) + 1} readings")
+        ambiguous = {f"{t.name}.{r}.{c}" for t in (report.t2, report.t3, report.t4) if t.ok for r, cols in t.rows.items() for c, cell in cols.items()
+                     if cell.ambiguous}
+        settled_total += cmp.total - sum(1 for p in _cell_paths(gold) if p in ambiguous)
+        settled_agree += cmp.agree - sum(1 for p in _cell_paths(gold) if p in ambiguous and p not in {m[0] for m in cmp.mismatches})
         total_agree += cmp.agree
         total_cells += cmp.total
         per_format[fmt][0] += cmp.agree
@@ -81,6 +97,10 @@ def run(**_: object) -> SuiteResult:
         bad = ", ".join(f"{m['cell']} gold={m['gold']!r} parsed={m['parsed']!r}" for m in info["mismatches"][:3])
         result.add(f"cell accuracy {name}", info["accuracy"], "min_cell_accuracy_file", name,
                    detail=f"{info['agree']}/{info['cells']}" + (f"; e.g. {bad}" if bad else ""))
+    result.add("cell accuracy (settled cells)", ratio(settled_agree, settled_total), "min_settled_cell_accuracy",
+               detail=f"{settled_agree}/{settled_total} cells whose reading the evidence settled (ambiguous glued splits excluded)")
+    result.add("ambiguous rows: printed split among the readings", ratio(readings_ok, readings_total), "min_true_split_listed",
+               detail=f"{readings_ok}/{readings_total} ambiguous rows" + (f"; missed: {'; '.join(readings_missed[:3])}" if readings_missed else ""))
     result.add("template accuracy", ratio(template_ok, assessed), "min_template_accuracy", detail=f"{template_ok}/{assessed} files")
     result.add("sections_present accuracy (flags)", ratio(section_flags_ok, section_flags), "min_sections_flag_accuracy",
                detail=f"{section_flags_ok}/{section_flags} section flags")
@@ -91,6 +111,33 @@ def run(**_: object) -> SuiteResult:
     if no_gold:
         result.notes.append("reports without a gold file (not scored): " + ", ".join(no_gold))
     return result
+
+
+def _cell_paths(gold: dict) -> list[str]:
+    return [f"{t}.{r}.{c}" for t in ("t2", "t3", "t4") if gold.get(t) for r, cols in gold[t].items() for c in cols]
+
+
+def _gold_among_readings(gold: dict, table: str, amb) -> tuple[bool, list | None]:
+    """Whether the gold (printed) values of an ambiguous row are one of its readings; ``(found, printed values)``
+    (printed None when the gold does not record that table)."""
+    from reviewer.parse.split import to_number
+    from reviewer.template import T4_BLOCKS, T4_COLUMN_KEYS
+
+    g = gold.get(table)
+    if not g:
+        return False, None
+    if amb.row == "all":
+        printed = [g[b][c] for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS]
+    elif amb.row in g:
+        printed = list(g[amb.row].values())
+    else:
+        return False, None
+    want = [to_number(str(v)) if isinstance(v, (int, float)) else v for v in printed]
+    for reading in [amb.chosen, *amb.alternatives]:
+        got = [to_number(str(x)) for x in reading]
+        if len(got) == len(want) and all(w is not None and x is not None and abs(float(w) - float(x)) < 1e-6 for w, x in zip(want, got)):
+            return True, printed
+    return False, printed
 
 
 def _main() -> int:  # pragma: no cover - manual use

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 _MAKERS: dict[type, Any] = {}
@@ -125,7 +125,7 @@ class Document(BaseModel):
         return ""
 
 
-CellKind = Literal["number", "blank", "token"]
+CellKind = Literal["number", "blank", "token", "unread"]
 
 
 class Cell(BaseModel):
@@ -133,7 +133,8 @@ class Cell(BaseModel):
 
     ``kind`` keeps blank, ``0`` and ``/`` apart: ``number`` (``value`` is an int, or a float for 万元 amounts),
     ``blank`` (nothing printed; ``value`` None), ``token`` (non-numeric text such as ``/``, ``-``, ``无``;
-    ``value`` None, ``raw`` holds it). ``raw`` is always the cell text as printed. ``line`` is the 1-based source
+    ``value`` None, ``raw`` holds it), ``unread`` (the reader did not find the cell's column: what is printed there
+    is unknown, which is not the same as blank). ``raw`` is always the cell text as printed. ``line`` is the 1-based source
     line and ``page`` the 1-based PDF page (None for other formats); ``inferred`` marks a value split out of digits
     printed without separators (see ``Table.notes``). ``unit`` is a unit printed in the cell (``元``, ``万元``,
     ``件``; ``value`` is the number as printed, in that unit), ``note`` a parenthesised note printed beside the
@@ -184,7 +185,9 @@ class Evidence(BaseModel):
 
 
 class Ambiguity(BaseModel):
-    """A row whose printed digits allow several readings; ``chosen`` was kept, ``alternatives`` also fit."""
+    """A row whose printed digits allow several readings: ``chosen`` is shown, ``alternatives`` also fit (the
+    evidence -- the table's identities, the narrative -- did not decide between them; ``count`` readings in all).
+    The cells on which the readings differ are marked ``Cell.ambiguous``."""
 
     table: str
     row: str
@@ -193,6 +196,7 @@ class Ambiguity(BaseModel):
     alternatives: list[list[Any]]
     reason: str
     line: int | None = None
+    count: int = 0
 
 
 class Table(BaseModel):
@@ -360,7 +364,12 @@ class AnnualReport(BaseModel):
 
 
 class Memo(BaseModel):
-    """The reviewer memo: one model rendered as Markdown or JSON (``schema_version`` for consumers)."""
+    """The reviewer memo: one model rendered as Markdown or JSON (``schema_version`` for consumers).
+
+    ``findings`` are defects of the report; ``extraction_issues`` the findings that rest on a doubtful or ambiguous
+    reading of a table (PARSE-DOUBTFUL and the demoted rule findings), kept apart; ``extraction`` gives each
+    table's extraction state and evidence (``[{"table", "name", "state", "evidence": [{"kind", "message"}]}]``).
+    """
 
     schema_version: str = SCHEMA_VERSION
     tool_version: str
@@ -372,6 +381,8 @@ class Memo(BaseModel):
     summary: list[str]
     key_figures: list[dict[str, Any]]
     findings: list[Finding]
+    extraction: list[dict[str, Any]] = Field(default_factory=list)
+    extraction_issues: list[Finding] = Field(default_factory=list)
     narrative_checks: list[dict[str, Any]]
     section5: dict[str, Any]
     section6: dict[str, Any]

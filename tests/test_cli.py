@@ -38,7 +38,7 @@ def test_memo_json_has_schema_version_and_same_findings() -> None:
     p = run("memo", str(FIXTURES / "defects_tab_2023.txt"), "--format", "json", "--fail-on", "never")
     assert p.returncode == 0
     memo = json.loads(p.stdout)
-    assert memo["schema_version"] == "1.0"
+    assert memo["schema_version"] == "1.1"
     assert memo["office"] == "青禾市栖川区卫生健康局"
     checks = json.loads(run("check", str(FIXTURES / "defects_tab_2023.txt"), "--format", "json").stdout)
     assert [f["rule"] for f in memo["findings"]] == [f["rule"] for f in checks]

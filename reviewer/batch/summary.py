@@ -23,7 +23,7 @@ FIGURES = (("new_received", "本年新收"), ("carried_over", "上年结转"), (
            ("granted", "予以公开"), ("denied", "不予公开"), ("not_held", "不掌握"), ("reconsideration", "行政复议"),
            ("litigation_direct", "直接起诉"), ("litigation_after_review", "复议后起诉"))
 BASE_COLUMNS = ["file", "status", "error", "office", "office_group", "level", "year", "template"] + [k for k, _ in FIGURES] + [
-    "n_error", "n_warning", "n_info", "n_cross", "memo_md", "memo_json"]
+    "n_error", "n_warning", "n_info", "n_extraction", "doubtful_tables", "n_cross", "memo_md", "memo_json"]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -70,6 +70,9 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
             "level": r.get("level") or "", "year": r.get("year"), "template": r.get("template") or "",
             **{k: figs.get(k) for k, _ in FIGURES},
             "n_error": r.get("n_error") or 0, "n_warning": r.get("n_warning") or 0, "n_info": r.get("n_info") or 0,
+            # extraction issues (findings resting on a doubtful or ambiguous reading) are counted apart
+            "n_extraction": sum((s.get("extraction") or {}).values()),
+            "doubtful_tables": " ".join(t for t, state in (s.get("table_states") or {}).items() if state == "doubtful"),
             "n_cross": len(cross_by_path.get(r["path"], [])), "memo_md": r.get("memo_md") or "", "memo_json": r.get("memo_json") or "",
         }
         for rule in rule_cols:
@@ -232,9 +235,11 @@ document.querySelectorAll('table.sortable th').forEach(function (th, col) {
 def dashboard_html(columns: list[str], items: list[dict[str, Any]], cross: list[dict[str, Any]], problems: list[str],
                    checks: list[dict[str, Any]]) -> str:
     """The self-contained dashboard page (str)."""
-    shown = ["file", "office", "year", "template", "status", "n_error", "n_warning", "n_info", "n_cross", "new_received", "total_processed"]
+    shown = ["file", "office", "year", "template", "status", "n_error", "n_warning", "n_info", "doubtful_tables", "n_extraction", "n_cross",
+             "new_received", "total_processed"]
     head = {"file": "文件", "office": "机关", "year": "年度", "template": "模板", "status": "状态", "n_error": "错误", "n_warning": "警示",
-            "n_info": "提示", "n_cross": "跨报告", "new_received": "本年新收", "total_processed": "办结"}
+            "n_info": "提示", "doubtful_tables": "提取存疑的表", "n_extraction": "提取问题", "n_cross": "跨报告", "new_received": "本年新收",
+            "total_processed": "办结"}
     rule_totals: Counter = Counter()
     for item in items:
         for c in columns[len(BASE_COLUMNS):]:

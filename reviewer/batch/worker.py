@@ -74,7 +74,11 @@ def summarise(review, fail_on: str) -> dict[str, Any]:
     r = review.report
     counts = {"error": 0, "warning": 0, "info": 0}
     rules: dict[str, int] = {}
+    extraction: dict[str, int] = {}
     for f in review.findings:
+        if f.category == "extraction":  # kept apart: a misread table is never an error of the office
+            extraction[f.rule] = extraction.get(f.rule, 0) + 1
+            continue
         counts[f.severity.value] += 1
         rules[f.rule] = rules.get(f.rule, 0) + 1
 
@@ -101,6 +105,8 @@ def summarise(review, fail_on: str) -> dict[str, Any]:
         "is_report": r.is_report,
         "counts": counts,
         "rules": rules,
+        "extraction": extraction,
+        "table_states": {t.name: t.state for t in (r.t2, r.t3, r.t4)},
         "exit_code": 1 if severity_at_least(review.findings, fail_on) else 0,
         "figures": {
             "new_received": t3tot("new_received"), "carried_over": t3tot("carried_over"), "total_processed": t3tot("total_processed"),

@@ -9,31 +9,15 @@ as consequences (severity info, ``explains`` pointing at the root).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from reviewer.checks.registry import Context, finding, rule
 from reviewer.describe import fmt_number, describe, describe_identity
+from reviewer.identities import BALANCE_ROWS, Failure, t3_failures_of, values_of
 from reviewer.models import Finding
-from reviewer.template import T3_APPLICANT_KEYS, T3_COLUMN_KEYS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS
+from reviewer.template import T3_COLUMN_KEYS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS
 
 COL_NAME = dict(T3_COLUMNS)
 T4_BLOCK_NAME = dict(T4_BLOCKS)
-BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
-
-
-@dataclass
-class Failure:
-    """One failing identity: kind (ROW/RES/BAL), its row or column, and the two sides."""
-
-    kind: str
-    key: str
-    left: float
-    right: float
-    cells: list[tuple[str, str, int]]  # (row, col, sign): sign +1 on the left side, -1 on the right side
-
-    @property
-    def rule(self) -> str:
-        return {"ROW": "T3-ROW-SUM", "RES": "T3-RESULT-TOTAL", "BAL": "T3-COL-BALANCE"}[self.kind]
 
 
 def _leaf_rows(ctx: Context) -> list[str]:
@@ -42,38 +26,12 @@ def _leaf_rows(ctx: Context) -> list[str]:
 
 def t3_failures(ctx: Context) -> list[Failure]:
     """All failing table-3 identities, in dependency order (row sums, result totals, column balances); computed
-    once per context."""
+    once per context (:func:`reviewer.identities.t3_failures_of`)."""
     cached = ctx.cache.get("t3_failures")
     if cached is None:
-        cached = ctx.cache["t3_failures"] = _t3_failures(ctx)
+        t3 = ctx.report.t3
+        cached = ctx.cache["t3_failures"] = t3_failures_of(values_of(t3)) if t3.ok else []
     return cached
-
-
-def _t3_failures(ctx: Context) -> list[Failure]:
-    t3 = ctx.report.t3
-    if not t3.ok:
-        return []
-    v = {r: {c: cell.num() for c, cell in cols.items()} for r, cols in t3.rows.items()}
-    out: list[Failure] = []
-    for r, cols in v.items():
-        s = sum(cols[c] for c in T3_APPLICANT_KEYS)
-        if s != cols["total"]:
-            cells = [(r, c, 1) for c in T3_APPLICANT_KEYS] + [(r, "total", -1)]
-            out.append(Failure("ROW", r, s, cols["total"], cells))
-    leaves = _leaf_rows(ctx)
-    if "total_processed" in v:
-        for c in T3_COLUMN_KEYS:
-            s = sum(v[r][c] for r in leaves)
-            if s != v["total_processed"][c]:
-                out.append(Failure("RES", c, s, v["total_processed"][c], [(r, c, 1) for r in leaves] + [("total_processed", c, -1)]))
-    if all(r in v for r in BALANCE_ROWS):
-        for c in T3_COLUMN_KEYS:
-            left = v["new_received"][c] + v["carried_over"][c]
-            right = v["total_processed"][c] + v["carried_forward"][c]
-            if left != right:
-                cells = [("new_received", c, 1), ("carried_over", c, 1), ("total_processed", c, -1), ("carried_forward", c, -1)]
-                out.append(Failure("BAL", c, left, right, cells))
-    return out
 
 
 def _identities_of(ctx: Context, row: str, col: str) -> list[tuple[str, str]]:

@@ -121,9 +121,13 @@ def cell_normalise(ctx: Context) -> Iterator[Finding]:
                       where="tables", figures={"split_cells": len(inferred)})
     for t in _tables(ctx):
         for amb in t.ambiguities:
-            alts = "；".join("/".join(map(str, a)) for a in amb.alternatives[:3])
+            readings = [amb.chosen, *amb.alternatives]
+            alts = "；".join("/".join(map(str, a)) for a in readings[:4])
             from reviewer.describe import row_label
 
-            yield finding("CELL-NORMALISE", f"{TABLE_NAME[t.name]}“{row_label(t.name, amb.row)}”行印为“{amb.printed}”，可有多种拆分；采用 {'/'.join(map(str, amb.chosen))}"
-                          + (f"，其他可能：{alts}" if alts else "") + f"（{amb.reason}）。", where=f"{t.name}.{amb.row}",
-                          figures={"printed": amb.printed, "chosen": amb.chosen, "alternatives": amb.alternatives[:5]}, lines=[amb.line])
+            f = finding("CELL-NORMALISE", f"{TABLE_NAME[t.name]}“{row_label(t.name, amb.row)}”行印为“{amb.printed}”（数字连写），"
+                        f"可读作 {alts}" + ("等" if len(readings) > 4 else "") + f"，共 {max(amb.count, len(readings))} 种，无法确定（{amb.reason}）；"
+                        "涉及这些单元格的核对结果不作为报告问题。", where=f"{t.name}.{amb.row}",
+                        figures={"printed": amb.printed, "readings": readings[:20], "count": max(amb.count, len(readings))}, lines=[amb.line])
+            f.category = "extraction"
+            yield f

@@ -33,18 +33,23 @@ def _fmt(value: Any) -> str:
     return "空白" if value is None else fmt_number(value)
 
 
+def _shown(cell) -> Any:
+    """What the memo shows for a cell: its printed value, or 未读出 for a cell whose column was not identified."""
+    return "未读出" if cell.kind == "unread" else cell.gold()
+
+
 def _key_figures(review: Review) -> list[dict[str, Any]]:
     r = review.report
     out: list[dict[str, Any]] = []
     if r.t2.ok:
         for row, cols in r.t2.rows.items():
             for col, cell in cols.items():
-                out.append({"table": "表二", "item": f"{_T2_NAME.get(row, row)}·{_T2_COL.get(col, col)}", "value": cell.gold(),
+                out.append({"table": "表二", "item": f"{_T2_NAME.get(row, row)}·{_T2_COL.get(col, col)}", "value": _shown(cell),
                             "path": f"t2.{row}.{col}", "line": cell.line})
     if r.t3.ok:
         for row in ("new_received", "carried_over", "total_processed", "carried_forward"):
             cell = r.t3.cell(row, "total")
-            out.append({"table": "表三", "item": _ROW_LABEL[row], "value": cell.gold(), "path": f"t3.{row}.total", "line": cell.line})
+            out.append({"table": "表三", "item": _ROW_LABEL[row], "value": _shown(cell), "path": f"t3.{row}.total", "line": cell.line})
         for row, cols in r.t3.rows.items():
             if row in ("new_received", "carried_over", "total_processed", "carried_forward"):
                 continue
@@ -54,11 +59,14 @@ def _key_figures(review: Review) -> list[dict[str, Any]]:
                 label = _ROW_LABEL[row]
                 if spec_group in _GROUP_NAME:
                     label = f"{_GROUP_NAME[spec_group]}·{re.sub(r'^[0-9.]+', '', label)}"
-                out.append({"table": "表三", "item": label, "value": cell.gold(), "path": f"t3.{row}.total", "line": cell.line})
+                out.append({"table": "表三", "item": label, "value": _shown(cell), "path": f"t3.{row}.total", "line": cell.line})
     if r.t4.ok:
         for block, name in T4_BLOCKS:
             cell = r.t4.cell(block, "total")
-            out.append({"table": "表四", "item": f"{name}总计", "value": cell.gold(), "path": f"t4.{block}.total", "line": cell.line})
+            out.append({"table": "表四", "item": f"{name}总计", "value": _shown(cell), "path": f"t4.{block}.total", "line": cell.line})
+    for k in out:  # a figure of a doubtful table is shown as read, and says so
+        if getattr(r, k["path"].split(".")[0]).doubtful:
+            k["table"] += "（提取存疑）"
     return out
 
 
@@ -80,12 +88,12 @@ def _summary(review: Review) -> list[str]:
             out.append(sentence)
             if len(out) >= 6:
                 break
-    if r.t3.ok:
+    if r.t3.ok and not r.t3.doubtful:
         new = r.t3.cell("new_received", "total")
         done = r.t3.cell("total_processed", "total")
         out.append(f"表三：本年新收申请 {_fmt(new.gold())} 件，上年结转 {_fmt(r.t3.cell('carried_over', 'total').gold())} 件，"
                    f"办理完毕（（七）总计）{_fmt(done.gold())} 件，结转下年度 {_fmt(r.t3.cell('carried_forward', 'total').gold())} 件。")
-    if r.t4.ok:
+    if r.t4.ok and not r.t4.doubtful:
         recon = r.t4.cell("reconsideration", "total").gold()
         lit = [r.t4.cell(b, "total").gold() for b in ("litigation_direct", "litigation_after_review")]
         out.append(f"表四：行政复议 {_fmt(recon)} 件；行政诉讼 直接起诉 {_fmt(lit[0])} 件、复议后起诉 {_fmt(lit[1])} 件。")
@@ -99,7 +107,10 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
     not_checked: list[str] = []
     found = [s.number for s in r.sections]
     checked.append(f"章节结构：识别到第{'、'.join(chinese_ordinal(n) for n in found) or '（无）'}部分；模板 {r.template}（{r.template_evidence}）。")
-    if r.t3.ok:
+    for t, name in ((r.t2, "表二"), (r.t3, "表三"), (r.t4, "表四")):
+        if t.doubtful:
+            not_checked.append(f"{name}提取存疑（{'；'.join(e.message for e in t.evidence[:3])}），其勾稽关系与正文比对的结果只作提取问题列出，请核对原件。")
+    if r.t3.ok and not r.t3.doubtful:
         fails = t3_failures(ctx)
         kinds = {f.kind for f in fails}
         nrows = len(r.t3.rows)
@@ -108,17 +119,17 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
             "（七）总计 = 各项办理结果之和（" + ("7 列全部成立" if "RES" not in kinds else "有不成立") + "）；"
             "一 + 二 = 三（七）+ 四（" + ("7 列全部成立" if "BAL" not in kinds else "有不成立") + "）。"
         )
-    else:
+    elif not r.t3.ok:
         not_checked.append(f"表三：{_status_text(r.t3)}，勾稽关系无法核对。")
-    if r.t4.ok:
+    if r.t4.ok and not r.t4.doubtful:
         bad = [name for block, name in T4_BLOCKS if sum(r.t4.rows[block][c].num() for c in ("upheld", "corrected", "other_result", "pending"))
                != r.t4.rows[block]["total"].num()]
         checked.append("表四：各块总计 = 维持 + 纠正 + 其他 + 尚未审结（" + ("3 块全部成立" if not bad else "不成立：" + "、".join(bad)) + "）。")
-    else:
+    elif not r.t4.ok:
         not_checked.append(f"表四：{_status_text(r.t4)}，复议诉讼数据无法核对。")
-    if r.t2.ok:
+    if r.t2.ok and not r.t2.doubtful:
         checked.append("表二：单元格类型（空白/0/符号）、负数、非整数、收费单位、现行有效与制发废止关系。")
-    else:
+    elif not r.t2.ok:
         not_checked.append(f"表二：{_status_text(r.t2)}。")
     comps = compare_figures(ctx)
     if comps:
@@ -134,14 +145,30 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
         for amb in t.ambiguities:
             if amb.alternatives:
                 where = describe(f"{t.name}.{amb.row}") if amb.row != "all" else describe(t.name)
-                not_checked.append(f"{where}印为“{amb.printed}”（数字连写），拆分不唯一：采用 {'/'.join(map(str, amb.chosen))}，"
-                                   f"另可读作 {'；'.join('/'.join(map(str, a)) for a in amb.alternatives[:2])}，请以原件核对。")
+                readings = [amb.chosen, *amb.alternatives]
+                shown = "；".join("/".join(map(str, a)) for a in readings[:4]) + ("等" if len(readings) > 4 else "")
+                not_checked.append(f"{where}印为“{amb.printed}”（数字连写），拆分不唯一（{max(amb.count, len(readings))} 种）：可读作 {shown}；"
+                                   "这些单元格未作判断，请以原件核对。")
     if in_batch:
         not_checked.append("跨年度与跨机关核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同、套用文本、比例异常）在批量审查中"
                            "对全部报告进行，结果不在本审查意见中，见本批输出目录的 cross_checks.json 与 dashboard.html。")
     else:
         not_checked.append("跨年度核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同）需要上一年度报告，本次未做。")
     return checked, not_checked
+
+
+_STATE_TEXT = {"read": "已读取", "read_with_ambiguity": "已读取，部分单元格拆分不唯一", "doubtful": "提取存疑，请核对原件",
+               "not_assessable": "无法评估"}
+
+
+def _extraction(r) -> list[dict[str, Any]]:
+    """Each table's extraction state and the evidence that decided it."""
+    out = []
+    for t, name in ((r.t2, "表二"), (r.t3, "表三"), (r.t4, "表四")):
+        state_text = _STATE_TEXT[t.state] if t.ok else f"无法评估（{_status_text(t)}）"
+        out.append({"table": t.name, "name": name, "state": t.state, "state_text": state_text, "layout": t.layout,
+                    "evidence": [{"kind": e.kind, "message": e.message, "lines": e.lines} for e in t.evidence]})
+    return out
 
 
 def _status_text(table) -> str:
@@ -162,6 +189,9 @@ def _narrative_checks(ctx: Context) -> list[dict[str, Any]]:
             verdict = "一致"
         else:
             verdict = "不一致"
+        table = getattr(ctx.report, f.metric.split(".")[0], None)
+        if c.table_value is not None and table is not None and table.doubtful:
+            verdict += "（表格提取存疑，不作结论）"
         out.append({"quote": f.quote, "line": f.line, "narrative": f.value, "metric": f.metric, "metric_label": metric_label(f.metric),
                     "table": c.table_value, "verdict": verdict, "matches_instead": c.explained_by, "scope": f.scope,
                     "scope_note": c.scope_note})
@@ -227,7 +257,7 @@ def _questions(review: Review) -> list[str]:
     out: list[str] = []
     wheres: dict[str, list[str]] = {}
     for f in review.findings:
-        if f.severity == Severity.info or f.rule not in _QUESTION:
+        if f.severity == Severity.info or f.category != "report" or f.rule not in _QUESTION:
             continue
         wheres.setdefault(f.rule, [])
         if f.where not in wheres[f.rule]:
@@ -260,7 +290,9 @@ def build_memo(review: Review, llm: dict[str, Any] | None = None, in_batch: bool
         sections_present=r.sections_present,
         summary=_summary(review),
         key_figures=_key_figures(review),
-        findings=review.findings,
+        findings=[f for f in review.findings if f.category == "report"],
+        extraction=_extraction(r),
+        extraction_issues=[f for f in review.findings if f.category == "extraction"],
         narrative_checks=_narrative_checks(ctx),
         section5=_section5(review),
         section6=_section6(review, ctx),

@@ -68,7 +68,9 @@ def render_markdown(memo: Memo) -> str:
         "",
     ]
     counts = {s: sum(1 for f in memo.findings if f.severity == s) for s in Severity}
-    out.append(f"**结论**：错误 {counts[Severity.error]} 项，警示 {counts[Severity.warning]} 项，提示 {counts[Severity.info]} 项。")
+    doubtful = [t["name"] for t in memo.extraction if t["state"] == "doubtful"]
+    out.append(f"**结论**：错误 {counts[Severity.error]} 项，警示 {counts[Severity.warning]} 项，提示 {counts[Severity.info]} 项。"
+               + (f"{'、'.join(doubtful)}提取存疑（见“表格提取情况”），其结果未计入。" if doubtful else ""))
     out.append("")
 
     out.append("## 一、报告自述的工作概要（摘录）")
@@ -84,6 +86,8 @@ def render_markdown(memo: Memo) -> str:
     else:
         out.append("- 表格均不可读，无关键数字。")
     out.append("")
+
+    out += _extraction_section(memo)
 
     out.append("## 三、发现的问题（按严重程度）")
     if not memo.findings:
@@ -163,6 +167,24 @@ def render_markdown(memo: Memo) -> str:
     out.append("")
     out += _llm_section(memo.llm)
     return "\n".join(out)
+
+
+def _extraction_section(memo: Memo) -> list[str]:
+    """Each table's extraction state; for a doubtful table its evidence and the findings that rest on it, which are
+    extraction issues (not defects of the report)."""
+    out = ["### 表格提取情况"]
+    for t in memo.extraction:
+        out.append(f"- {t['name']}：{esc(t['state_text'])}" + (f"（{_code(t['layout'])}）" if t.get("layout") else ""))
+        if t["state"] in ("doubtful", "read_with_ambiguity"):
+            out += [f"  - {esc(e['message'])}" for e in t["evidence"][:6]]
+    if memo.extraction_issues:
+        out.append("")
+        out.append(f"以下 {len(memo.extraction_issues)} 项基于存疑或不唯一的提取结果，属于提取问题，不是报告的问题，不向报告机关提出：")
+        for f in memo.extraction_issues:
+            where = f"（第{'、'.join(map(str, f.lines))}行）" if f.lines else ""
+            out.append(f"- **{f.rule}** {esc(f.message)}{where}")
+    out.append("")
+    return out
 
 
 _KIND = {"claims": "数字表述", "contradictions": "矛盾", "problems": "问题评估", "questions": "问题清单", "summary": "摘要"}

@@ -195,7 +195,8 @@ PRE_RULES: tuple[tuple[str, str], ...] = (
     ("fee", r"(?:信息)?处理费(?:用)?(?:收入)?|(?:实际)?收取(?:费用)?|实收"),
     ("fee.amount", r"(?:总)?金额(?:合计|共计)?"),
     ("application", _APP),
-    ("process_verb", r"(?:办结|办理|答复|办理完成|办理答复)(?:了)?"),
+    # a late or extended answer ("超期答复3件") counts the late ones, not the requests handled
+    ("process_verb", r"(?<!超期)(?<!逾期)(?<!延期)(?<!超时)(?<!延长)(?:办结|办理|答复|办理完成|办理答复)(?:了)?"),
 )
 
 #: Post-number label rules: (rule id, regex matched at the text right after the unit).

@@ -9,6 +9,7 @@ import re
 
 from reviewer.models import AnnualReport, Document
 from reviewer.parse import meta
+from reviewer.parse.confidence import assess
 from reviewer.parse.sections import find_sections
 from reviewer.parse.tables import locate_blocks, parse_t2, parse_t3, parse_t4
 from reviewer.parse.textview import TextView
@@ -45,6 +46,8 @@ def parse_document(doc: Document) -> AnnualReport:
     figures = narrative_figures_of(_prose_lines(doc.lines, view, blocks, (t3, t4)), sections, template)
     t2 = parse_t2(view, blocks["t2"], sec.get(2), template, _t2_values(figures))
 
+    for table in (t2, t3, t4):
+        assess(table)
     sign_office = meta.find_signature_office(view, sign)
     _trim_signature(view, sections, sign, sign_office)
     is_report = len(sections) >= 3 or bool(title) or t3.ok

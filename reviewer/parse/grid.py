@@ -309,7 +309,14 @@ def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
 
 
 def blank_cell() -> Cell:
+    """A cell of a template row that is not printed (its row has no values)."""
     return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": None, "inferred": False, "page": None,
+                            "unit": "", "note": "", "ambiguous": False})
+
+
+def unread_cell() -> Cell:
+    """A cell under a column the reader did not identify: its printed value is unknown (not blank)."""
+    return construct(Cell, {"kind": "unread", "value": None, "raw": "", "line": None, "inferred": False, "page": None,
                             "unit": "", "note": "", "ambiguous": False})
 
 
@@ -351,14 +358,16 @@ def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[i
     a column of its own (``（三）不予公开``, ``三、本年度办理结果`` one character per line) forms a stream of its own.
     The template rows are then found in the streams in template order, top to bottom."""
     streams: list[list[PCell]] = []
+    ordinal = {index: n for n, (index, _) in enumerate(lines)}  # line order, blind to page breaks and footers
     for _, cells in lines:
         for c in _phrases([c for c in cells if c.cx < value_left and c.key]):
             best = None
             for s in streams:
                 last = s[-1]
-                if last.y1 <= c.y0 + 1 or last.index != c.index:
+                if last.index != c.index:
                     overlap = min(last.x1, c.x1) - max(last.x0, c.x0)
-                    if overlap > 0 and c.y0 - last.y1 < 40 and (best is None or s[-1].y0 > best[-1].y0):
+                    near = ordinal[c.index] - ordinal[last.index] <= 3 and (c.y0 - last.y1 < 40 or c.y0 // _PAGE_SPAN > last.y0 // _PAGE_SPAN)
+                    if overlap > 0 and near and (best is None or s[-1].y0 > best[-1].y0):
                         best = s
             if best is None:
                 streams.append([c])
@@ -587,7 +596,7 @@ def _fill(table: Table, specs, values_by_row: dict[int, dict[str, Cell]], keys: 
             table.rows[spec.key] = {c: blank_cell() for c in keys}
             table.notes.append(f"row {spec.key} ({spec.label}) not found")
             continue
-        table.rows[spec.key] = {c: row.get(c) or blank_cell() for c in keys}
+        table.rows[spec.key] = {c: row.get(c) or unread_cell() for c in keys}
 
 
 # ------------------------------------------------------------------------------------------------ table 4
@@ -629,7 +638,7 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
         table.rows[block] = {}
         for col in T4_COLUMN_KEYS:
             key = f"{block}.{col}"
-            cell, clash = typed_cell(region, by_band.get(key, [])) if key in by_band else (blank_cell(), False)
+            cell, clash = typed_cell(region, by_band.get(key, [])) if key in by_band else (unread_cell(), False)
             if clash:
                 clashes.append(f"t4.{key}")
             table.rows[block][col] = cell
@@ -747,7 +756,7 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
         by_band, lab, outside = assign(region, row_cells, use)
         row = {}
         for col in spec.columns:
-            cell, _ = typed_cell(region, by_band.get(col, [])) if col in by_band else (blank_cell(), False)
+            cell, _ = typed_cell(region, by_band.get(col, [])) if col in by_band else (unread_cell(), False)
             row[col] = cell
             markup.extend(by_band.get(col, []))
         table.rows[spec.key] = row

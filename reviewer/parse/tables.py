@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from reviewer.ingest.text import normalise
 from reviewer.models import Ambiguity, Cell, Section, Table, construct, constructor
 from reviewer.parse.grid import read_t2 as read_grid_t2, read_t3 as read_grid_t3, read_t4 as read_grid_t4
-from reviewer.parse.split import split_row_sum, split_tokens, to_number
+from reviewer.parse.split import MAX_DIGITS_PER_CELL, split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView, _needle
 from reviewer.parse.values import read_value
 from reviewer.template import (
@@ -50,11 +50,17 @@ _HEADER_NOISE = ("增/减", "增减", "(单位:万元)", "单位:万元")
 
 @dataclass(slots=True)
 class Draft:
-    """A cell before typing: printed text and its offset in the joined text (for the source line)."""
+    """A cell before typing: printed text and its offset in the joined text (for the source line); ``ambiguous``
+    when the evidence did not settle the split it comes from."""
 
     raw: str
     offset: int
     inferred: bool = False
+    ambiguous: bool = False
+
+
+#: Readings of one ambiguous row kept beside the one shown (all of them are in the count).
+MAX_ALTERNATIVES = 200
 
 
 @dataclass(slots=True)
@@ -95,11 +101,11 @@ def _typed(d: Draft, view: TextView) -> Cell:
     page = view.pages[view.index_of(d.offset)] if view.pages and view.pages[0] is not None else None
     if raw.isdigit() and raw.isascii():  # the common case, fast: a plain count
         return _number_cell({"kind": "number", "value": int(raw), "raw": raw, "line": line, "inferred": d.inferred, "page": page,
-                             "unit": "", "note": "", "ambiguous": False})
+                             "unit": "", "note": "", "ambiguous": d.ambiguous})
     v = read_value(raw)
     inferred = d.inferred or (v.kind == "number" and any(ch in _CN_NUMERAL_CHARS for ch in raw))
     return _number_cell({"kind": v.kind, "value": v.value, "raw": raw, "line": line, "inferred": inferred, "page": page,
-                         "unit": v.unit, "note": v.note, "ambiguous": False})
+                         "unit": v.unit, "note": v.note, "ambiguous": d.ambiguous})
 
 
 # ------------------------------------------------------------------------------------------------ blocks
@@ -132,6 +138,7 @@ def locate_blocks(view: TextView, sections: list[Section]) -> dict[str, Block | 
     t4_end = min(end_candidates) if end_candidates else text_len
     if t4_start is not None:
         t4_end = min(t4_end, t4_start + 4000)
+        t4_end = structure_end(view, t4_start + 1, t4_end)
 
     # table 2
     s2 = sec.get(2)
@@ -146,15 +153,45 @@ def locate_blocks(view: TextView, sections: list[Section]) -> dict[str, Block | 
         t2_start = s2.offset
     t2_end_opts = [x for x in (after(3), t3_start) if x is not None and t2_start is not None and x > t2_start]
     t2_end = min(t2_end_opts) if t2_end_opts else (t2_start + 3000 if t2_start is not None else None)
+    if t2_start is not None and t2_end is not None:
+        # after its last row label (a damaged label inside the table must not end it)
+        last = view.find("政府集中采购", t2_start, t2_end) or view.find("行政事业性收费", t2_start, t2_end)
+        t2_end = structure_end(view, last[1] if last else t2_start + 1, min(t2_end, text_len))
 
     t3_end_opts = [x for x in (t4_start, after(4), after(5), after(6)) if x is not None and t3_start is not None and x > t3_start]
     t3_end = min(t3_end_opts) if t3_end_opts else text_len
+    if t3_start is not None:
+        last = view.find("结转下年度", t3_start, t3_end) or view.find("结转下一年度", t3_start, t3_end)
+        t3_end = structure_end(view, last[1] if last else t3_start + 1, t3_end)
 
     return {
         "t2": Block(t2_start, min(t2_end, text_len)) if t2_start is not None and t2_end is not None else None,
         "t3": Block(t3_start, t3_end) if t3_start is not None else None,
         "t4": Block(t4_start, t4_end) if t4_start is not None else None,
     }
+
+
+#: A top-level heading of any section, template or not (``五、信息处理费收取情况``), in whitespace-free text.
+_ANY_HEADING = re.compile(r"(?<![一二三四五六七八九十])(?=[一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[\u4e00-\u9fff])")
+#: Table-3 row labels numbered like headings (一、本年新收… 四、结转下年度…): not the end of the table.
+_T3_NUMBERED_ROWS = ("本年新收", "上年结转", "本年度办理结果", "本年度办理", "结转下年度", "结转下一年度", "结转下年")
+#: A full date (the signature block) never stands inside a statistical table.
+_DATE = re.compile(r"(?=[12])(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+
+
+def structure_end(view: TextView, start: int, end: int) -> int:
+    """Where a table region that starts before ``start`` ends, at most ``end``: at the first section heading --
+    template or not, e.g. ``五、信息处理费收取情况`` --, or the signature date (issue 11: table regions end where the
+    template's structure ends). Table-3 rows numbered like headings (``一、本年新收…``) do not end a region."""
+    for hit_start, _, m in view.iter_search(_ANY_HEADING, start, end):
+        follow = view.compact[view.to_compact(hit_start) + len(m.group(0)) : view.to_compact(hit_start) + len(m.group(0)) + 6]
+        if follow.startswith(_T3_NUMBERED_ROWS):
+            continue
+        end = hit_start
+        break
+    for hit_start, _, _m in view.iter_search(_DATE, start, end):
+        return hit_start
+    return end
 
 
 # ------------------------------------------------------------------------------------------------ anchors
@@ -299,7 +336,12 @@ def read_region(region: str, base: int, n: int, slot: int, accept=None) -> Readi
     if len(toks) == n:
         return Reading([toks], "tokens", printed=printed, offset=base)
     if len(toks) > n:
-        return Reading([toks[:n]], "tokens", exact=False, note=f"{len(toks)} values for {n} cells; extra ignored", printed=printed, offset=base)
+        extra = toks[n:]
+        if any(_DIGIT.search(t.raw) for t in extra):
+            note = f"{len(toks)} values for {n} cells; extra ignored"
+        else:  # a stray word after the values (a group label broken by the line: "（四）无 / 法提供")
+            note = "text after the values ignored: " + " ".join(t.raw for t in extra)[:40]
+        return Reading([toks[:n]], "tokens", exact=len(extra) == 0, note=note, printed=printed, offset=base)
     numeric = [t for t in toks if _GLUED_RE.match(t.raw.removesuffix("万元").removesuffix("元"))]
     # fewer tokens than cells: glued digits (with '/' or '-' cells kept whole)
     if numeric and all(t in numeric or t.raw in _NONNUM_TOKENS for t in toks):
@@ -360,7 +402,7 @@ def _row_sum_ok(drafts: list[Draft]) -> bool:
 def _sparse_t3(reading: Reading, base: int) -> list[Draft] | None:
     """Rows printed with only 自然人 and 总计 filled (other cells blank): ``22`` = 2 and 2."""
     raw = "".join(d for d in reading.printed.split())
-    if raw.isdigit() and len(raw) % 2 == 0 and raw[: len(raw) // 2] == raw[len(raw) // 2 :]:
+    if raw.isdigit() and len(raw) % 2 == 0 and len(raw) // 2 <= MAX_DIGITS_PER_CELL and raw[: len(raw) // 2] == raw[len(raw) // 2 :]:
         half = raw[: len(raw) // 2]
         if not (len(half) > 1 and half.startswith("0")):
             cells = [Draft("", base) for _ in range(7)]
@@ -463,28 +505,34 @@ def _resolve_rows(readings: dict[str, Reading], specs, table: Table, view: TextV
             winners = [c for s, c in scored if s == best]
             fixed.update(dict(zip(ambiguous, winners[0])))
             for i, k in enumerate(ambiguous):
-                alternatives = {tuple(d.raw for d in w[i]) for w in winners} - {tuple(d.raw for d in winners[0][i])}
-                all_valid = [tuple(d.raw for d in c) for c in options[k]]
-                reason = "数字连写，多种拆分都满足行合计，由列勾稽关系确定" if not alternatives else "数字连写，多种拆分同样满足勾稽关系，暂取第一种"
+                left = [list(r) for r in dict.fromkeys(tuple(d.raw for d in w[i]) for w in winners)]
+                chosen = [d.raw for d in winners[0][i]]
+                if len(left) == 1:
+                    # the column identities settle the split: evidence, not a guess
+                    table.notes.append(f"split-settled:{k}: by the column identities among {len(options[k])} row-sum splits")
+                    continue
+                fixed[k] = _mark_ambiguous(winners[0][i], left)
                 table.ambiguities.append(
-                    Ambiguity(
-                        table="t3",
-                        row=k,
-                        printed=readings[k].printed,
-                        chosen=[d.raw for d in winners[0][i]],
-                        alternatives=[list(a) for a in all_valid if list(a) != [d.raw for d in winners[0][i]]],
-                        reason=reason,
-                        line=view.line_of(readings[k].offset),
-                    )
+                    Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=chosen,
+                              alternatives=[a for a in left if a != chosen][:MAX_ALTERNATIVES],
+                              reason="数字连写，多种拆分同样满足表内勾稽关系，无法确定", line=view.line_of(readings[k].offset),
+                              count=len(left))
                 )
         else:
             for k in ambiguous:
+                left = [[d.raw for d in c] for c in options[k]]
+                fixed[k] = _mark_ambiguous(options[k][0], left)
                 table.ambiguities.append(
-                    Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=[d.raw for d in options[k][0]],
-                              alternatives=[[d.raw for d in c] for c in options[k][1:6]], reason="数字连写，组合过多，暂取第一种拆分",
-                              line=view.line_of(readings[k].offset))
+                    Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=left[0], alternatives=left[1:MAX_ALTERNATIVES + 1],
+                              reason="数字连写，满足行合计的拆分组合过多，无法由列勾稽关系确定", line=view.line_of(readings[k].offset),
+                              count=len(left))
                 )
     return fixed
+
+
+def _mark_ambiguous(drafts: list[Draft], readings: list[list[str]]) -> list[Draft]:
+    """``drafts`` with the cells on which ``readings`` differ marked ambiguous."""
+    return [Draft(d.raw, d.offset, d.inferred, ambiguous=len({r[i] for r in readings}) > 1) for i, d in enumerate(drafts)]
 
 
 # ------------------------------------------------------------------------------------------------ table 4
@@ -535,9 +583,12 @@ def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> T
             valid = [c for c in reading.candidates if _t4_ok([d.raw for d in c])]
             drafts = (valid or reading.candidates)[0]
             if len(valid) > 1:
-                table.ambiguities.append(Ambiguity(table="t4", row="all", printed=reading.printed, chosen=[d.raw for d in valid[0]],
-                                                   alternatives=[[d.raw for d in c] for c in valid[1:6]],
-                                                   reason="数字连写，多种拆分都满足三块合计，暂取第一种", line=view.line_of(reading.offset)))
+                left = [[d.raw for d in c] for c in valid]
+                drafts = _mark_ambiguous(drafts, left)
+                table.ambiguities.append(Ambiguity(table="t4", row="all", printed=reading.printed, chosen=left[0],
+                                                   alternatives=left[1:MAX_ALTERNATIVES + 1],
+                                                   reason="数字连写，多种拆分都满足三块合计，无法确定", line=view.line_of(reading.offset),
+                                                   count=len(left)))
         else:
             drafts = reading.candidates[0]
     else:
@@ -564,42 +615,40 @@ def _fill_t4(table: Table, drafts: list[Draft], view: TextView) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ table 2
-def _t2_plausibility(spec: T2RowSpec, cells: list[str], signed_elsewhere: bool = False) -> tuple:
-    """Sort key for table-2 splits (smaller is better): soft rules of rulebook A.2/B, then the smaller sum."""
-    nums = [to_number(c) for c in cells]
-    if any(x is None for x in nums):
-        return (9, 0)
-    penalties = 0
+def _t2_possible(spec: T2RowSpec, cells: list[str]) -> bool:
+    """Whether a split of a glued table-2 row can be what was printed, by the template alone: a sign only in a
+    column that may be negative (FMT-2019 本年增/减), a decimal only in an amount column."""
     for col, raw in zip(spec.columns, cells):
+        value = to_number(raw)
+        if value is None:
+            return False
         if raw[:1] in "+-" and col not in spec.signed_columns:
-            penalties += 5
+            return False
+        if isinstance(value, float) and col not in spec.decimal_columns:
+            return False
+    return True
+
+
+def _t2_order(spec: T2RowSpec, cells: list[str], signed_elsewhere: bool = False) -> tuple:
+    """Display order of the splits that remain possible (most plausible first). It decides nothing: a row whose
+    split the evidence does not settle is ambiguous whichever split comes first, all its splits are listed, and no
+    rule reads its cells as printed. Prefers splits in which 现行有效件数 is at least 本年制发件数 and 本年废止件数
+    (T2-INFORCE-GE-ISSUED), 对外公开总数量 at least 本年新公开数量, an unsigned change only for 0 when the table prints
+    signs elsewhere, a purchase amount with more integer digits than its item count, then the smaller sum."""
+    nums = [to_number(c) or 0 for c in cells]
     cols = dict(zip(spec.columns, nums))
+    soft = 0
     if {"issued", "repealed", "in_force"} <= cols.keys():
-        if cols["in_force"] < cols["repealed"]:
-            penalties += 1
-        if cols["in_force"] < cols["issued"] - cols["repealed"]:
-            penalties += 1
-        if cols["in_force"] < cols["issued"]:
-            penalties += 1
+        soft += (cols["in_force"] < cols["repealed"]) + (cols["in_force"] < cols["issued"] - cols["repealed"]) + (cols["in_force"] < cols["issued"])
     if {"new_made", "new_published", "total_published"} <= cols.keys():
-        if cols["total_published"] < cols["new_published"]:
-            penalties += 1
-    if {"prev_year_items", "change", "decisions"} <= cols.keys():
-        if cols["decisions"] != cols["prev_year_items"] + cols["change"]:
-            penalties += 1
-        if cols["decisions"] < abs(cols["change"]):
-            penalties += 1
-        change_raw = cells[spec.columns.index("change")]
-        if signed_elsewhere and change_raw[:1] not in "+-" and cols["change"] != 0:
-            penalties += 2
-    if "items" in cols:
-        penalties += abs(len(str(int(cols["items"]))) - 2)
-        if isinstance(cols["items"], float):
-            penalties += 5
-    for col, value in cols.items():
-        if col not in spec.decimal_columns and isinstance(value, float):
-            penalties += 5
-    return (penalties, sum(abs(v) for v in nums))
+        soft += cols["total_published"] < cols["new_published"]
+    if "change" in cols and signed_elsewhere:
+        raw = cells[spec.columns.index("change")]
+        soft += 2 * (raw[:1] not in "+-" and cols["change"] != 0)
+    if {"items", "amount"} <= cols.keys():
+        # an amount (万元 or 元) is written with more integer digits than the count of purchase items
+        soft += len(str(int(abs(cols["items"])))) >= len(str(int(abs(cols["amount"]))))
+    return (soft, sum(abs(v) for v in nums))
 
 
 def parse_t2(view: TextView, block: Block | None, section2: Section | None, template: str,
@@ -636,6 +685,8 @@ def parse_t2(view: TextView, block: Block | None, section2: Section | None, temp
         region = re.split(r"第二十条", region)[0] if "\t" not in region else region
         reading = read_region(region, m.end, n, slot)
         layouts[reading.layout] += 1
+        if reading.layout == "pipe" and not reading.exact:
+            table.notes.append(f"short:{spec.key}: printed '{reading.printed}' has fewer values than the {n} columns")
         drafts = _choose_t2(spec, reading, table, view, signed_elsewhere, narrative or {})
         table.rows[spec.key] = {c: _typed(d, view) for c, d in zip(spec.columns, drafts)}
         table.row_labels[spec.key] = m.label
@@ -669,16 +720,12 @@ def _match_t2_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]
     return out
 
 
-_T2_REASON = {
-    "issued": "按“现行有效件数不少于本年制发件数、不少于本年废止件数”取数值最小的拆分",
-    "new_made": "按“对外公开总数量不少于本年新公开数量”取数值最小的拆分",
-    "prev_year_items": "按“处理决定数量 = 上一年项目数量 + 本年增/减”及数值最小取拆分",
-    "items": "按采购项目数为两位数左右取拆分",
-}
-
-
 def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, signed_elsewhere: bool = False,
                narrative: dict[str, set[float]] | None = None) -> list[Draft]:
+    """One reading of a table-2 row. Glued digits are split only by evidence (rulebook A.2 has no identity in table
+    2): the template's own constraints (signs, decimals) and the figures the narrative states. When that leaves
+    several splits, the differing cells are ambiguous: every possible split is kept (``Table.ambiguities``) and the
+    first in display order (:func:`_t2_order`) is only shown."""
     n = len(spec.columns)
     if not reading.candidates:
         toks = _tokens(reading.printed, 0)
@@ -696,6 +743,7 @@ def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, 
         return drafts
     if len(reading.candidates) == 1:
         return reading.candidates[0]
+    possible = [c for c in reading.candidates if _t2_possible(spec, [d.raw for d in c])] or reading.candidates
     narrative = narrative or {}
 
     def agreement(c: list[Draft]) -> int:
@@ -704,23 +752,30 @@ def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, 
             value = to_number(d.raw)
             if value is not None and value in narrative.get(f"{spec.key}.{col}", set()):
                 hits += 1
-        return -hits
+        return hits
 
-    ranked = sorted(reading.candidates, key=lambda c: (agreement(c), _t2_plausibility(spec, [d.raw for d in c], signed_elsewhere)))
+    best_hits = max(agreement(c) for c in possible)
+    if best_hits:
+        possible = [c for c in possible if agreement(c) == best_hits]
+    ranked = sorted(possible, key=lambda c: _t2_order(spec, [d.raw for d in c], signed_elsewhere))
     best = ranked[0]
-    if agreement(best) < 0:
-        reason = "数字连写，可有多种拆分；采用与正文所述数字一致的拆分"
-    else:
-        reason = "数字连写，可有多种拆分；" + _T2_REASON.get(spec.columns[0], "取数值最小的拆分")
+    if len(ranked) == 1:
+        table.notes.append(f"split-settled:{spec.key}: " + ("by the narrative" if best_hits else "by the template's constraints"))
+        return best
+    differing = {i for i in range(n) if len({c[i].raw for c in ranked}) > 1}
+    for i in differing:
+        best[i] = Draft(best[i].raw, best[i].offset, inferred=True, ambiguous=True)
+    reason = ("数字连写，正文数字只确定了部分单元格，其余拆分不唯一" if best_hits else "数字连写，表二没有勾稽关系可以确定拆分，各种拆分均列出")
     table.ambiguities.append(
         Ambiguity(
             table="t2",
             row=spec.key,
             printed=reading.printed,
             chosen=[d.raw for d in best],
-            alternatives=[[d.raw for d in c] for c in ranked[1:6]],
+            alternatives=[[d.raw for d in c] for c in ranked[1:MAX_ALTERNATIVES + 1]],
             reason=reason,
             line=view.line_of(reading.offset),
+            count=len(ranked),
         )
     )
     return best
@@ -805,6 +860,8 @@ def _grid_table(view: TextView, block: Block, specs, name: str) -> Table:
             table.notes.append(f"row {spec.key} ({spec.label}) not found")
             continue
         values, off, label = assigned[j]
+        if sum(1 for v in values if v.strip()) and len(values) < 7:
+            table.notes.append(f"short:{spec.key}: {len(values)} cells for 7 columns")
         values = (values + [""] * 7)[:7]
         table.rows[spec.key] = {c: _typed(Draft(v, off), view) for c, v in zip(T3_COLUMN_KEYS, values)}
         table.row_labels[spec.key] = label

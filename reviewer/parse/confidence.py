@@ -1,0 +1,196 @@
+"""Extraction confidence of each table (issue 11): did the reader read what is printed?
+
+Every parsed table gets a state (:data:`reviewer.models.ExtractionState`) and the evidence that decided it:
+
+* ``not_assessable``: no table text (image, missing, replaced by a sentence);
+* ``doubtful``: the reading itself is in question -- markup in cells, values outside every identified column, a
+  template column not identified, two values in one cell, rows of values without a label, rows the reader
+  could not read, or identities failing in a pattern that no small set of wrong cells explains (a row read one
+  column off, rows read one row off: a reading moved back by one column or row makes every identity hold; or more
+  failures than three wrong cells could cause);
+* ``read_with_ambiguity``: read, but some cells allow several readings (glued digits the evidence did not settle);
+* ``read``: otherwise.
+
+The rules of a ``doubtful`` table become extraction issues (:mod:`reviewer.checks.extraction`): a misread table
+is never reported as an error of the office. A ``doubtful`` table raises PARSE-DOUBTFUL, naming its evidence.
+"""
+
+from __future__ import annotations
+
+from reviewer.identities import t3_failures_of, t4_failing_blocks, min_wrong_cells, values_of
+from reviewer.models import Evidence, Table
+from reviewer.template import T3_COLUMN_KEYS, T4_BLOCKS, T4_COLUMN_KEYS
+
+#: Reader evidence that puts the reading itself in question.
+DOUBT_KINDS = frozenset({"markup_in_cells", "values_outside_columns", "columns_missing", "two_values_in_cell", "unlabelled_rows",
+                         "rows_unreadable", "rows_missing", "identity_pattern", "narrative_disagrees"})
+#: More failing identities than this many wrong cells could explain is not an office's slip but a misreading.
+MAX_EXPLAINED_CELLS = 3
+#: Rows not found before a table counts as misread (a report may drop a row or two: STR-LABELS-EXACT).
+MAX_MISSING_ROWS = 3
+
+
+def assess(table: Table) -> Table:
+    """Set ``table.state`` and add the evidence found in its own reading (reader notes, identity patterns).
+
+    Input: a table as the parser built it (its reader may already have recorded evidence). Returns the same
+    table. Narrative evidence is added later by the checks (:func:`reviewer.checks.extraction.finalise`)."""
+    if not table.ok:
+        table.state = "not_assessable"
+        return table
+    _note_evidence(table)
+    if table.name == "t3":
+        table.evidence.extend(_t3_pattern(table))
+    elif table.name == "t4":
+        table.evidence.extend(_t4_pattern(table))
+    decide(table)
+    return table
+
+
+def decide(table: Table) -> None:
+    """The state that ``table.evidence`` and its cells call for (idempotent)."""
+    if not table.ok:
+        table.state = "not_assessable"
+    elif any(e.kind in DOUBT_KINDS for e in table.evidence):
+        table.state = "doubtful"
+    elif any(c.ambiguous for cols in table.rows.values() for c in cols.values()):
+        table.state = "read_with_ambiguity"
+    else:
+        table.state = "read"
+
+
+def _note_evidence(table: Table) -> None:
+    """Evidence from the text reader's notes: unreadable rows, values beyond the template's cells, rows missing."""
+    unreadable = [n.split(":", 2)[1] for n in table.notes if n.startswith("unreadable:")]
+    if any(n.startswith("unreadable:") and table.name == "t4" for n in table.notes):
+        unreadable = ["all"]
+    if unreadable:
+        table.evidence.append(Evidence(kind="rows_unreadable", message=f"{len(unreadable)} 行的数值无法按模板各列读出",
+                                       where=[f"{table.name}.{r}" for r in unreadable[:10]]))
+    short = [n.split(":", 2)[1] for n in table.notes if n.startswith("short:")]
+    if short:
+        table.evidence.append(Evidence(kind="columns_missing", message=f"{len(short)} 行印出的数值少于模板的列数，无法确定各数值所属的列",
+                                       where=[f"{table.name}.{r}" for r in short[:10]]))
+    extra = [n for n in table.notes if "extra ignored" in n]
+    if extra:
+        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(extra)} 行印出的数值多于模板的列数（多出的数值未读）",
+                                       where=[f"{table.name}.{n.split(':', 1)[0]}" for n in extra[:10]]))
+    missing = [n.split()[1] for n in table.notes if n.startswith("row ") and n.endswith("not found")]
+    if len(missing) > MAX_MISSING_ROWS:
+        table.evidence.append(Evidence(kind="rows_missing", message=f"{len(missing)} 个模板行未找到行名",
+                                       where=[f"{table.name}.{r}" for r in missing[:10]]))
+
+
+# ------------------------------------------------------------------------------------------------ table 3
+def _shift_row(row: dict[str, float], direction: int) -> dict[str, float] | None:
+    """The row as it would be if the reader had moved its values ``direction`` columns (undone here), or None when
+    the reading cannot come from such a move: +1 means the values were read one column too far right (the first
+    cell, left empty by the move, must read 0; the values move back left and the lost total is their sum); -1 one
+    column too far left (the last cell must read 0; the lost first value is the total minus the others). No printed
+    value is dropped: a wrong total is not "repaired" away."""
+    v = [row.get(c, 0) for c in T3_COLUMN_KEYS]
+    if direction > 0:
+        if v[0] != 0:
+            return None
+        six = v[1:7]
+        new = six + [sum(six)]
+    else:
+        if v[6] != 0 or v[5] - sum(v[0:5]) < 0:
+            return None
+        new = [v[5] - sum(v[0:5])] + v[0:6]
+    return dict(zip(T3_COLUMN_KEYS, new))
+
+
+def t3_repairs(values: dict[str, dict[str, float]]) -> list[tuple[str, str, int]]:
+    """Readings one step away from ``values`` that a misreading would explain, each as ``(kind, where, failures
+    left)``: one row moved back by one column (``row_shift``; a whole table read one column off breaks every row sum and is
+    caught by :func:`reviewer.identities.min_wrong_cells` instead), the rows
+    from one row on moved back by one row (``row_offset``), two neighbouring rows swapped (``row_swap``)."""
+    rows = list(values)
+    out: list[tuple[str, str, int]] = []
+    zero = {c: 0 for c in T3_COLUMN_KEYS}
+    for r in rows:
+        for d in (1, -1):
+            moved = _shift_row(values[r], d)
+            if moved is not None and moved != values[r]:
+                trial = dict(values)
+                trial[r] = moved
+                out.append(("row_shift", f"{r}:{d}", len(t3_failures_of(trial))))
+    for k in range(len(rows) - 1):
+        # rows read one row off from row k on; the row the move leaves empty must read all 0 (nothing is dropped)
+        if not any(values[rows[k]].get(c, 0) for c in T3_COLUMN_KEYS):
+            up = dict(values)
+            for i in range(k, len(rows) - 1):
+                up[rows[i]] = values[rows[i + 1]]
+            up[rows[-1]] = zero
+            if up != values:
+                out.append(("row_offset_up", rows[k], len(t3_failures_of(up))))
+        if not any(values[rows[-1]].get(c, 0) for c in T3_COLUMN_KEYS):
+            down = dict(values)
+            for i in range(len(rows) - 1, k, -1):
+                down[rows[i]] = values[rows[i - 1]]
+            down[rows[k]] = zero
+            if down != values:
+                out.append(("row_offset_down", rows[k], len(t3_failures_of(down))))
+        swap = dict(values)
+        swap[rows[k]], swap[rows[k + 1]] = values[rows[k + 1]], values[rows[k]]
+        if swap != values:
+            out.append(("row_swap", f"{rows[k]}/{rows[k + 1]}", len(t3_failures_of(swap))))
+    return out
+
+
+_REPAIR_TEXT = {
+    "row_shift": "将“{row}”行的数值{way}移一列",
+    "row_offset_up": "将“{row}”行起的数值上移一行",
+    "row_offset_down": "将“{row}”行起的数值下移一行",
+    "row_swap": "互换“{row}”两行",
+}
+
+
+def _t3_pattern(table: Table) -> list[Evidence]:
+    """Identity failures that read as a misreading rather than as the report's own errors."""
+    from reviewer.describe import row_label
+
+    values = values_of(table)
+    failures = t3_failures_of(values)
+    if len(failures) < 2:
+        return []
+    repaired = [r for r in t3_repairs(values) if r[2] == 0]
+    if repaired:
+        kind, where, _ = repaired[0]
+        if kind == "row_shift":
+            row, d = where.split(":")
+            text = _REPAIR_TEXT[kind].format(row=row_label("t3", row), way="左" if int(d) > 0 else "右")
+        elif kind == "row_swap":
+            a, b = where.split("/")
+            text = _REPAIR_TEXT[kind].format(row=f"{row_label('t3', a)}”与“{row_label('t3', b)}")
+        else:
+            text = _REPAIR_TEXT[kind].format(row=row_label("t3", where))
+        return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，但{text}后全部成立：更可能是表格提取错位，而非报告填报错误",
+                         where=[f"t3.{where.split(':')[0].split('/')[0]}"])]
+    needed = min_wrong_cells(failures)
+    if needed > MAX_EXPLAINED_CELLS:
+        return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，至少需要 {needed} 个单元格有误才能解释，不像个别填报错误，更可能是表格提取有误",
+                         where=["t3"])]
+    return []
+
+
+# ------------------------------------------------------------------------------------------------ table 4
+def _t4_pattern(table: Table) -> list[Evidence]:
+    values = values_of(table)
+    failing = t4_failing_blocks(values)
+    if len(failing) < 2:
+        return []
+    flat = [values[b].get(c, 0) for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS]
+    for d, name in ((1, "左"), (-1, "右")):
+        moved = flat[1:] + [0] if d > 0 else [0] + flat[:-1]
+        trial = {b: dict(zip(T4_COLUMN_KEYS, moved[i * 5 : i * 5 + 5])) for i, (b, _) in enumerate(T4_BLOCKS)}
+        last = list(trial)[-1 if d > 0 else 0]
+        trial[last]["total" if d > 0 else "upheld"] = (sum(trial[last][c] for c in T4_COLUMN_KEYS[:4]) if d > 0
+                                                       else trial[last]["total"] - sum(trial[last][c] for c in T4_COLUMN_KEYS[1:4]))
+        if not t4_failing_blocks(trial):
+            return [Evidence(kind="identity_pattern", message=f"表四 {len(failing)} 块总计不成立，但将数值{name}移一列后全部成立：更可能是表格提取错位",
+                             where=["t4"])]
+    if len(failing) == 3:
+        return [Evidence(kind="identity_pattern", message="表四三块的总计都不等于各项之和，更可能是表格提取有误", where=["t4"])]
+    return []
