@@ -23,7 +23,7 @@ from typing import Any
 
 from evals.common import EVALS_DIR, Metric, SuiteResult, SuiteUnavailable
 
-SUITES = ("parse", "rules", "narrative", "memo")
+SUITES = ("parse", "rules", "narrative", "memo", "variants")
 THRESHOLDS = EVALS_DIR / "thresholds.toml"
 
 

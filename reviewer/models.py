@@ -70,6 +70,9 @@ class GridCell:
     extent: grid-column indices ``[first, last + 1)`` for HTML, DOCX and Markdown tables (a ``colspan=3`` cell in
     column 2 spans ``[2, 5)``), points from the left page edge for PDF words. ``top``/``bottom`` are PDF points from
     the page top (0 for grids). ``spanned`` marks a label repeated from a ``rowspan``/``vMerge`` cell above.
+    ``edges`` (PDF words with digits only) are the x positions of the word's characters (``len(text) + 1`` values:
+    each character's left edge, then the last one's right edge), so that two values printed too close to be told
+    apart as words are split where the column boundary runs between them.
     """
 
     text: str
@@ -78,6 +81,7 @@ class GridCell:
     top: float = 0.0
     bottom: float = 0.0
     spanned: bool = False
+    edges: tuple[float, ...] = ()
 
     @property
     def center(self) -> float:

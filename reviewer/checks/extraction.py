@@ -18,7 +18,9 @@ from reviewer.parse.confidence import decide
 
 TABLE_NAME = {"t2": "表二", "t3": "表三", "t4": "表四"}
 #: Rules whose findings rest on table values (a finding of these on a doubtful table is an extraction issue).
-_TABLE_RULE_PREFIXES = ("T2-", "T3-", "T4-", "CELL-", "PL-", "XS-", "STR-LABELS-EXACT")
+_TABLE_RULE_PREFIXES = ("T2-", "T3-", "T4-", "CELL-", "PL-", "XS-", "STR-LABELS-EXACT", "STR-TEMPLATE-VERSION")
+#: Of STR-TEMPLATE-VERSION, only the finding read from table 3's rows (one （六）其他处理 row) rests on the reading;
+#: the FMT-2019 column labels it names are printed text whatever the values under them.
 #: Rules of those families that do not read table values.
 _NOT_TABLE_RULES = frozenset({"XS-NARR-INTERNAL", "XS-FEE-NOTICE-GE-PAID", "CELL-NORMALISE"})
 #: Narrative figures about one table, all disagreeing and at least this many: the table is more likely misread.
@@ -95,6 +97,8 @@ def rests_on_extraction(f: Finding, ctx: Context) -> str:
     """Why ``f`` rests on a doubtful reading ('' when it does not): the table is doubtful, or a cell it reads is
     ambiguous."""
     if f.category == "extraction" or not f.rule.startswith(_TABLE_RULE_PREFIXES) or f.rule in _NOT_TABLE_RULES:
+        return ""
+    if f.rule == "STR-TEMPLATE-VERSION" and not f.where.startswith("t3."):
         return ""
     for name in sorted(_tables_of(f)):
         table: Table = getattr(ctx.report, name)

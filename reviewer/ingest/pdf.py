@@ -50,7 +50,7 @@ def _words_to_lines(words: list[dict]) -> list[tuple[float, str, list[GridCell]]
                 text += " " if gap > size * 0.6 else ""
             text += w["text"]
             prev = w
-        cells = [GridCell(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in row]
+        cells = [GridCell(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), False, _edges(w)) for w in row]
         out.append((row[0]["top"], text, cells))
     return out
 
@@ -161,7 +161,15 @@ def _decoded_size(stream, limit: int) -> int:
     return len(stream.get_data())
 
 
+def _edges(word: dict) -> tuple[float, ...]:
+    """Character edges of a word that holds a digit (see :class:`~reviewer.models.GridCell`), else ()."""
+    chars = word.get("chars") or []
+    if not any(ch.isdigit() for ch in word["text"]) or len(chars) != len(word["text"]):
+        return ()
+    return tuple(float(c["x0"]) for c in chars) + (float(chars[-1]["x1"]),)
+
+
 def _render_page(page) -> list[tuple[float, str, list[GridCell]]]:
     """The text lines of one page, top to bottom, each with its positioned words."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
     return _words_to_lines(words)

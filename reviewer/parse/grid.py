@@ -40,15 +40,22 @@ from reviewer.template import (
     T4_COLUMN_LABELS,
 )
 
-_PAGE_SPAN = 10_000.0  # PDF: y = page * _PAGE_SPAN + top, one vertical axis over the pages
+#: PDF: pages are stacked on one vertical axis, each page's content this many points below the previous page's
+_PAGE_GAP = 6.0
 _MARKUP = re.compile(r"<[/!a-zA-Z]|[a-z-]+\s*:\s*[\w#.-]+\s*;|\b(?:colspan|rowspan|width|style|class)\s*=|\d+px\b|mso-", re.I)
 _PAREN_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
+#: A value whose note wraps onto the next line ("55（含自然失" / "效 29 件）").
+_VALUE_START = re.compile(r"^[+\-]?\d[\d,.]*\s*[（(]")
+_CJK2 = re.compile(r"[\u4e00-\u9fff\u2f00-\u2fdf]{2}")
+#: A piece of a parenthesised note or a unit printed beside a value (``（含自然失效``, ``29 件）``, ``元``).
+_NOTE_PART = re.compile(r"[（()）]|^(?:万元|元|件|条|个|项)$")
 _DIGIT = re.compile(r"\d")
 
 
 @dataclass(slots=True)
 class PCell:
-    """A positioned cell of the table region: printed text, normalised compact key, box, line index, span flag."""
+    """A positioned cell of the table region: printed text, normalised compact key, box, line index, span flag and
+    (PDF words with digits) character edges."""
 
     raw: str
     key: str
@@ -58,6 +65,7 @@ class PCell:
     y1: float
     index: int
     spanned: bool = False
+    edges: tuple[float, ...] = ()
 
     @property
     def cx(self) -> float:
@@ -115,6 +123,29 @@ def match_label(key: str, labels: dict[str, tuple[str, ...]]) -> str | None:
     return None
 
 
+def _page_bases(view: TextView, first: int, last: int) -> dict[int, float]:
+    """Vertical offset of each PDF page of lines ``first..last``: each page's content is placed just below the
+    previous page's, so that a table row or header cell split by a page break reads as one (one line pitch apart)."""
+    tops: dict[int, float] = {}
+    bottoms: dict[int, float] = {}
+    for i in range(first, last + 1):
+        page = view.pages[i] or 0
+        for c in view.cells[i] or ():
+            if view.blank_line(i):
+                continue
+            tops[page] = min(tops.get(page, c.top), c.top)
+            bottoms[page] = max(bottoms.get(page, c.bottom), c.bottom)
+    bases: dict[int, float] = {}
+    offset = 0.0
+    prev = None
+    for page in sorted(tops):
+        if prev is not None:
+            offset += bottoms[prev] - tops[page] + _PAGE_GAP
+        bases[page] = offset
+        prev = page
+    return bases
+
+
 def region_of(view: TextView, start: int, end: int) -> Region | None:
     """The positioned lines between text offsets ``start`` and ``end``; None when none of them has cells."""
     if not view.has_cells or end <= start:
@@ -124,13 +155,14 @@ def region_of(view: TextView, start: int, end: int) -> Region | None:
     region = Region(view, "pdf" if pdf else "grid")
     row = 0
     prev_grid = None
+    bases = _page_bases(view, first, last) if pdf else {}
     for i in range(first, last + 1):
         cells = view.cells[i]
         if not cells or view.blank_line(i):
             continue  # page footers ("- 3 -") are blanked in the view: not part of any table
         if pdf:
-            base = (view.pages[i] or 0) * _PAGE_SPAN
-            pcells = [PCell(c.text, header_key(c.text), c.x0, c.x1, base + c.top, base + c.bottom, i, c.spanned) for c in cells]
+            base = bases.get(view.pages[i] or 0, 0.0)
+            pcells = [PCell(c.text, header_key(c.text), c.x0, c.x1, base + c.top, base + c.bottom, i, c.spanned, c.edges) for c in cells]
         else:
             if view.grids[i] != prev_grid:
                 row += 2  # a new table: rows never touch across tables
@@ -149,15 +181,15 @@ def _is_value_cell(raw: str) -> bool:
     return v.kind == "number" or raw.strip().replace(" ", "") in NONNUM_TOKENS
 
 
-def _phrases(cells: list[PCell]) -> list[PCell]:
-    """PDF words of one line joined into phrases where the gap between them is small against the text height
+def _phrases(cells: list[PCell], gap: float = 0.6) -> list[PCell]:
+    """PDF words of one line joined into phrases where the gap between them is under ``gap`` times the text height
     (letter-spaced or justified text prints every character as a word of its own)."""
     out: list[PCell] = []
     for c in sorted(cells, key=lambda c: c.x0):
         if out:
             last = out[-1]
             height = max(4.0, min(last.y1 - last.y0, c.y1 - c.y0))
-            if c.x0 - last.x1 < 0.6 * height and abs(c.cy - last.cy) < height:
+            if c.x0 - last.x1 < gap * height and abs(c.cy - last.cy) < height:
                 out[-1] = PCell(last.raw + c.raw, header_key(last.raw + c.raw), last.x0, max(last.x1, c.x1), min(last.y0, c.y0),
                                 max(last.y1, c.y1), last.index, last.spanned)
                 continue
@@ -194,16 +226,31 @@ def _header_candidates(region: Region, header_lines: list[tuple[int, list[PCell]
             if ident in seen:
                 continue
             seen.add(ident)
-            # split into vertically contiguous runs (two cells one above the other in the same column are two texts)
-            run: list[PCell] = []
+            # split into vertically contiguous runs (two cells one above the other in the same column are two texts),
+            # and take every contiguous part of a run (a group header above its column label: 申请人情况 / 社会公益组 / 织)
+            runs: list[list[PCell]] = [[]]
             for c in inside:
-                if run and c.y0 - max(x.y1 for x in run) > max(30.0, 3.5 * (c.y1 - c.y0)):
-                    out.append(_candidate(run))
-                    run = []
-                run.append(c)
-            if run:
-                out.append(_candidate(run))
+                if runs[-1] and c.y0 - max(x.y1 for x in runs[-1]) > max(30.0, 3.5 * (c.y1 - c.y0)):
+                    runs.append([])
+                runs[-1].append(c)
+            for run in runs:
+                for i in range(len(run)):
+                    for j in range(i + 1, min(len(run), i + 12) + 1):
+                        if j - i > 1 and not _chained(run[i : j - 1], run[j - 1]):
+                            break  # a text of one cell reads on from word to word; another column's word ends it
+                        out.append(_candidate(run[i:j]))
     return out
+
+
+def _chained(before: list[PCell], b: PCell) -> bool:
+    """``b`` continues the text of the words ``before`` in one cell: on the same line just right of the last word,
+    or on a later line overlapping the extent of the words so far (a wrapped line starts at the cell's left)."""
+    a = before[-1]
+    height = max(4.0, min(a.y1 - a.y0, b.y1 - b.y0))
+    if abs(a.cy - b.cy) < height * 0.6:
+        return -1.0 <= b.x0 - a.x1 < 1.5 * height
+    x0, x1 = min(c.x0 for c in before), max(c.x1 for c in before)
+    return b.y0 >= a.y0 and min(x1, b.x1) - max(x0, b.x0) > 0
 
 
 def _candidate(run: list[PCell]) -> tuple[str, float, float, list[PCell]]:
@@ -270,6 +317,7 @@ def assign(region: Region, cells: list[PCell], bands: list[Band]) -> tuple[dict[
         right = (b.cx + centres[i + 1]) / 2 if i + 1 < len(bands) else b.cx + ((b.cx - centres[i - 1]) / 2 if len(bands) > 1 else (b.x1 - b.x0))
         zones.append((min(left, b.x0), max(right, b.x1)))
     value_left = zones[0][0]
+    cells = [piece for c in cells for piece in _split_at_zones(c, zones)]
     for c in cells:
         placed = False
         for b, (lo, hi) in zip(bands, zones):
@@ -286,11 +334,55 @@ def assign(region: Region, cells: list[PCell], bands: list[Band]) -> tuple[dict[
     return by_band, labels, outside
 
 
+def _split_at_zones(c: PCell, zones: list[tuple[float, float]]) -> list[PCell]:
+    """A PDF word whose characters fall under two column zones (``64178`` for ``64`` | ``178`` printed too close
+    together) split where the zone boundary runs, by each character's centre; other words unchanged."""
+    if len(c.edges) != len(c.raw) + 1 or len(c.raw) < 2:
+        return [c]
+    centres = [(a + b) / 2 for a, b in zip(c.edges, c.edges[1:])]
+    owner = [next((k for k, (lo, hi) in enumerate(zones) if lo <= x < hi), -1) for x in centres]
+    if len(set(owner)) < 2:
+        return [c]
+    # cut only where a zone boundary runs through a gap between characters that is wider than the word's usual
+    # spacing (two values side by side), never through a number that merely overhangs its column
+    widths = [b - a for a, b in zip(c.edges, c.edges[1:])]
+    unit = sorted(widths)[len(widths) // 2] if widths else 1.0
+    cuts = [i for i in range(1, len(owner)) if owner[i] != owner[i - 1]]
+    pieces, start = [], 0
+    for i in cuts:
+        gap = c.edges[i] - (c.edges[i - 1] + min(widths[i - 1], unit))
+        if gap < 0.15 * unit:
+            continue
+        pieces.append(c.raw[start:i] and (start, i))
+        start = i
+    if not pieces:
+        return [c]
+    pieces.append((start, len(c.raw)))
+    return [PCell(c.raw[a:b], header_key(c.raw[a:b]), c.edges[a], c.edges[b], c.y0, c.y1, c.index, c.spanned, c.edges[a : b + 1])
+            for a, b in pieces]
+
+
+def _join_wrapped_numbers(cells: list[PCell]) -> list[PCell]:
+    """Digits of one column printed on consecutive lines, the lower directly under the upper (a number wrapped in a
+    narrow cell: ``17`` over ``8``), joined into one number; other cells unchanged."""
+    out: list[PCell] = []
+    for c in cells:
+        if out and c.raw.isdigit() and out[-1].raw.isdigit():
+            up = out[-1]
+            height = max(4.0, up.y1 - up.y0)
+            if 0 <= c.y0 - up.y1 < 0.8 * height and min(up.x1, c.x1) - max(up.x0, c.x0) > 0 and c.x1 - c.x0 <= up.x1 - up.x0:
+                out[-1] = PCell(up.raw + c.raw, header_key(up.raw + c.raw), up.x0, max(up.x1, c.x1), up.y0, c.y1, up.index, up.spanned)
+                continue
+        out.append(c)
+    return out
+
+
 def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
     """The :class:`Cell` printed by the cells of one column in one row (PDF words in one column are joined:
     ``3 985 758``, ``75394432.52 元``); second value True when several values share the column."""
     view = region.view
-    texts = [c.raw.strip() for c in sorted(cells, key=lambda c: (round(c.y0), c.x0)) if c.raw.strip()]
+    cells = _join_wrapped_numbers(sorted((c for c in cells if c.raw.strip()), key=lambda c: (round(c.y0), c.x0)))
+    texts = [c.raw.strip() for c in cells]
     anchor = cells[0] if cells else None
     line = view.numbers[anchor.index] if anchor is not None else None
     page = view.pages[anchor.index] if anchor is not None else None
@@ -304,6 +396,11 @@ def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
         clash = True  # two numbers in one column of one row
         value = read_value(texts[0])
         raw = texts[0]
+    elif value.kind == "token" and len(texts) > 1 and read_value(texts[0]).kind == "number" and _NOTE_PART.search(" ".join(texts[1:])):
+        # a value and its note wrapped over lines ("55（含自然失" / "效 29 件）")
+        first = read_value(texts[0])
+        note = re.sub(r"^[（(]|[)）]$", "", " ".join(texts[1:]).replace(" ", ""))
+        value = type(first)("number", first.value, first.unit, (first.note + note) if first.note else note, first.converted)
     return construct(Cell, {"kind": value.kind, "value": value.value, "raw": raw, "line": line, "inferred": False, "page": page,
                             "unit": value.unit, "note": value.note, "ambiguous": False}), clash
 
@@ -350,6 +447,13 @@ def match_spec(texts: list[str], specs, start: int) -> tuple[int, int] | None:
     return None
 
 
+_ORDINAL_START = re.compile(r"^(\d{1,2})[.、．]")
+
+
+def spec_ordinal(spec) -> int | None:
+    return getattr(spec, "ordinal", None)
+
+
 def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[int, float, float, str, int] | None]:
     """PDF: for each template row, ``(spec index, top, bottom, printed label, anchor rank)`` of its label, or None.
 
@@ -357,22 +461,40 @@ def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[i
     it overlaps horizontally, so that a label wrapped over several lines reads as one text while a group label in
     a column of its own (``（三）不予公开``, ``三、本年度办理结果`` one character per line) forms a stream of its own.
     The template rows are then found in the streams in template order, top to bottom."""
+    return spans_in(label_streams(region, lines, value_left), specs)
+
+
+def label_streams(region: Region, lines, value_left: float) -> list[tuple[str, list]]:
+    """PDF label streams (see :func:`label_spans`): ``(normalised text, [(start, end, phrase)])`` per stream."""
     streams: list[list[PCell]] = []
+    extent: list[tuple[int, float, float]] = []  # per stream: (line index of its last line, x0, x1 of that line)
     ordinal = {index: n for n, (index, _) in enumerate(lines)}  # line order, blind to page breaks and footers
     for _, cells in lines:
-        for c in _phrases([c for c in cells if c.cx < value_left and c.key]):
-            best = None
-            for s in streams:
+        for c in _phrases([c for c in cells if c.cx < value_left and c.key], gap=0.25):
+            height = max(4.0, c.y1 - c.y0)
+            best, best_key = None, None
+            for n, s in enumerate(streams):
                 last = s[-1]
-                if last.index != c.index:
-                    overlap = min(last.x1, c.x1) - max(last.x0, c.x0)
-                    near = ordinal[c.index] - ordinal[last.index] <= 3 and (c.y0 - last.y1 < 40 or c.y0 // _PAGE_SPAN > last.y0 // _PAGE_SPAN)
-                    if overlap > 0 and near and (best is None or s[-1].y0 > best[-1].y0):
-                        best = s
+                line, x0, x1 = extent[n]
+                if line != c.index:
+                    # continues a label from a line above: overlaps that line's words, a few lines up at most
+                    overlap = min(x1, c.x1) - max(x0, c.x0)
+                    near = ordinal[c.index] - ordinal[line] <= 3 and c.y0 - last.y1 < 40
+                    if overlap > 0 and near:
+                        key = (1, overlap, last.y0)
+                        if best_key is None or key > best_key:
+                            best, best_key = n, key
+                elif -1.0 <= c.x0 - last.x1 < 0.6 * height and c.cx > last.cx:
+                    key = (0, 0.0, last.y0)  # the next word on the same line (letter-spaced text): only when nothing above
+                    if best_key is None or key > best_key:
+                        best, best_key = n, key
             if best is None:
                 streams.append([c])
+                extent.append((c.index, c.x0, c.x1))
             else:
-                best.append(c)
+                streams[best].append(c)
+                line, x0, x1 = extent[best]
+                extent[best] = (c.index, min(x0, c.x0), max(x1, c.x1)) if line == c.index else (c.index, c.x0, c.x1)
     texts = []
     for s in streams:
         pos, spans = 0, []
@@ -380,6 +502,11 @@ def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[i
             spans.append((pos, pos + len(c.key), c))
             pos += len(c.key)
         texts.append(("".join(c.key for c in s), spans))
+    return texts
+
+
+def spans_in(texts: list[tuple[str, list]], specs) -> list[tuple[int, float, float, str, int] | None]:
+    """The template rows found in the label streams ``texts``, in template order, top to bottom."""
     out: list[tuple[int, float, float, str, int] | None] = []
     floor = -1.0
     for j, spec in enumerate(specs):
@@ -393,9 +520,21 @@ def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[i
                     k = text.find(needle, start)
                     if k < 0:
                         break
-                    parts = [c for a, b, c in spans if a < k + len(needle) and b > k]
+                    pos = [n for n, (a, b, c) in enumerate(spans) if a < k + len(needle) and b > k]
+                    parts = [spans[n][2] for n in pos]
                     top = min(c.y0 for c in parts)
                     if top >= floor - 2 and (best is None or top < best[0]):
+                        # a leaf label starts at its ordinal ("3.危" / "及“三安全一稳定”"): take in the phrases
+                        # before the anchor back to it
+                        if spec_ordinal(spec) is not None:
+                            for n in range(pos[0] - 1, max(-1, pos[0] - 4), -1):
+                                c = spans[n][2]
+                                if c.y0 < floor - 2:
+                                    break
+                                if _ORDINAL_START.match(c.key) and int(_ORDINAL_START.match(c.key).group(1)) == spec_ordinal(spec):
+                                    parts = [spans[m][2] for m in range(n, pos[0])] + parts
+                                    top = min(x.y0 for x in parts)
+                                    break
                         best = (top, max(c.y1 for c in parts), "".join(c.raw for c in parts), rank)
                         break
                     start = k + 1
@@ -418,12 +557,18 @@ def label_spans(region: Region, lines, value_left: float, specs) -> list[tuple[i
 
 
 def _value_lines(lines, bands: list[Band], region: Region, value_left: float):
-    """PDF lines that print at least one value inside the value columns: ``(line index, cells, centre y)``."""
+    """PDF lines that print at least one value inside the value columns: ``(line index, cells, centre y)``. A line
+    whose only values are no-value tokens (``/``) beside header words (``本年增`` ``/`` ``减``) is a header line."""
     out = []
     for index, cells in lines:
-        vals = [c for c in cells if c.cx >= value_left and _is_value_cell(c.raw)]
-        if vals:
-            out.append((index, cells, sum(c.cy for c in vals) / len(vals)))
+        zone = [c for c in cells if c.cx >= value_left]
+        vals = [c for c in zone if _is_value_cell(c.raw) or _VALUE_START.match(c.raw)]
+        if not vals:
+            continue
+        words = [c for c in zone if not _is_value_cell(c.raw) and _CJK2.search(c.raw) and not _NOTE_PART.search(c.raw)]
+        if words and not any(read_value(c.raw).kind == "number" for c in vals):
+            continue
+        out.append((index, cells, sum(c.cy for c in vals) / len(vals)))
     return out
 
 
@@ -466,6 +611,12 @@ def read_t3(view: TextView, start: int, end: int, specs) -> Table | None:
         if not bands:
             return None
     _note_columns(table, bands, T3_COLUMN_KEYS, "表三")
+    if region.mode == "pdf":
+        # the FMT-2021 sub-rows of （六）其他处理 are told by their labels, read as the PDF wraps them
+        from reviewer.template import t3_rows
+
+        streams = "".join(text for text, _ in label_streams(region, data_lines, _value_left(bands)))
+        specs = t3_rows(not any(_needle(m) in streams for m in ("逾期不补正", "收费通知要求缴纳费用", "逾期未按收费通知")))
     values_by_row = _read_rows(region, data_lines, bands, specs, table)
     _fill(table, specs, values_by_row, T3_COLUMN_KEYS)
     return table
@@ -624,8 +775,15 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
     keys = tuple(f"{b}.{c}" for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS)
     data_lines = [region.lines[data_at]]
     if region.mode == "pdf":
-        y = region.lines[data_at][1][0].cy
-        data_lines += [(i, cs) for i, cs in region.lines[data_at + 1 :] if cs and abs(cs[0].cy - y) < 8]
+        # the data row, and lines just below it that print only numbers: a number wrapped in a narrow cell ("17" / "8")
+        last = region.lines[data_at][1]
+        for i, cs in region.lines[data_at + 1 :]:
+            height = max(4.0, max(c.y1 - c.y0 for c in last))
+            if cs and min(c.y0 for c in cs) - max(c.y1 for c in last) < 0.8 * height and all(read_value(c.raw).kind == "number" for c in cs):
+                data_lines.append((i, cs))
+                last = cs
+            else:
+                break
     if len(bands) < 5:
         bands = _bands_from_values(region, data_lines, keys, table)
         if not bands:
@@ -710,60 +868,33 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
     labels = {k: v for k, v in T2_COLUMN_LABELS.items() if k in wanted}
     table = Table(name="t2", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
                   line_end=view.numbers[region.lines[-1][0]])
-    # which lines carry a row label
-    row_at: list[tuple[int, int]] = []  # (position in region.lines, spec index)
-    printed: dict[int, tuple[str, int]] = {}
-    for n, (i, cells) in enumerate(region.lines):
-        for j, spec in enumerate(specs):
-            if any(j == jj for _, jj in row_at):
-                continue
-            hit = _t2_label_in(cells, spec, region)
-            if hit is not None:
-                row_at.append((n, j))
-                printed[j] = hit
-                break
-    if len(row_at) < 2:
+    if region.mode == "pdf":
+        rows_read = _t2_pdf_rows(region, specs, labels)
+    else:
+        rows_read = _t2_grid_rows(region, specs, labels)
+    if rows_read is None:
         return None
-    bands: list[Band] = []
-    header_from = 0
     found_any = False
     outside_all: list[PCell] = []
     markup: list[PCell] = []
     done: set[int] = set()
-    for k, (n, j) in enumerate(row_at):
+    for j, index, printed_label, rank, row_cells, bands in rows_read:
         spec = specs[j]
-        header_lines = [region.lines[m] for m in range(header_from, n) if not any(n2 == m for n2, _ in row_at)]
-        found = find_columns(region, header_lines, labels)
-        new_bands = bands_from(found, tuple(labels))
-        if new_bands:
-            bands = new_bands
-            found_any = True
-        header_from = n + 1
-        # the row's cells: its own line, and (PDF) lines that lie within the row's height
-        i, cells = region.lines[n]
-        row_cells = list(cells)
-        if region.mode == "pdf":
-            y0 = min(c.y0 for c in cells) - 3
-            nxt = row_at[k + 1][0] if k + 1 < len(row_at) else len(region.lines)
-            for m in range(n + 1, nxt):
-                cs = region.lines[m][1]
-                if cs and min(c.y0 for c in cs) - max(c.y1 for c in cells) < 6 and all(_is_value_cell(c.raw) for c in cs):
-                    row_cells.extend(cs)
-            del y0
+        found_any = found_any or bool(bands)
         use = [b for b in bands if b.key in spec.columns]
         if not use:
             continue
-        by_band, lab, outside = assign(region, row_cells, use)
+        by_band, _lab, outside = assign(region, row_cells, use)
         row = {}
         for col in spec.columns:
             cell, _ = typed_cell(region, by_band.get(col, [])) if col in by_band else (unread_cell(), False)
             row[col] = cell
             markup.extend(by_band.get(col, []))
         table.rows[spec.key] = row
-        table.row_labels[spec.key] = printed[j][0]
-        if printed[j][1] > 0:
+        table.row_labels[spec.key] = printed_label
+        if rank > 0:
             table.notes.append(f"label-variant:{spec.key}")
-        table.row_lines[spec.key] = view.numbers[i]
+        table.row_lines[spec.key] = view.numbers[index]
         outside_all.extend(c for c in outside if _DIGIT.search(c.raw) and _is_value_cell(c.raw))
         done.add(j)
         missing = [c for c in spec.columns if c not in {b.key for b in use}]
@@ -772,6 +903,7 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
 
             table.evidence.append(Evidence(kind="columns_missing", message=f"表二“{spec.label}”行未识别到列：" + "、".join(column_label("t2", c) for c in missing),
                                            where=[f"t2.{spec.key}.{c}" for c in missing]))
+    bands = rows_read[-1][5] if rows_read else []
     if not found_any:
         return None
     for j, spec in enumerate(specs):
@@ -786,6 +918,72 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
                                        where=["t2"], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
     table.evidence.extend(markup_evidence(region, markup, "t2"))
     return table
+
+
+def _t2_grid_rows(region: Region, specs, labels):
+    """Grid: ``(spec index, line index, printed label, anchor rank, cells, bands)`` per labelled row; each row is read
+    under the header row(s) printed above it in its block. None when fewer than two rows are labelled."""
+    row_at: list[tuple[int, int, tuple[str, int]]] = []
+    for n, (i, cells) in enumerate(region.lines):
+        for j, spec in enumerate(specs):
+            if any(j == jj for _, jj, _ in row_at):
+                continue
+            hit = _t2_label_in(cells, spec, region)
+            if hit is not None:
+                row_at.append((n, j, hit))
+                break
+    if len(row_at) < 2:
+        return None
+    out = []
+    bands: list[Band] = []
+    header_from = 0
+    labelled = {n for n, _, _ in row_at}
+    for n, j, (printed, rank) in row_at:
+        header_lines = [region.lines[m] for m in range(header_from, n) if m not in labelled]
+        new_bands = bands_from(find_columns(region, header_lines, labels), tuple(labels))
+        if new_bands:
+            bands = new_bands
+        header_from = n + 1
+        i, cells = region.lines[n]
+        out.append((j, i, printed, rank, list(cells), bands))
+    return out
+
+
+def _t2_pdf_rows(region: Region, specs, labels):
+    """PDF: rows found by their label text (labels that wrap over lines read as one, as in table 3), values by the
+    lines they print on; each row is read under the header printed above it in its block (the header lines between
+    the previous row and this one). None when fewer than two rows are found or no column label is printed."""
+    header_all = [(i, cs) for i, cs in region.lines if not any(_is_value_cell(c.raw) for c in cs)]
+    found = find_columns(region, header_all, labels)
+    if not found:
+        return None
+    value_left = min(x0 for spots in found.values() for x0, _, _ in spots) - 1.0
+    spans = label_spans(region, region.lines, value_left, specs)
+    if sum(1 for s in spans if s is not None) < 2:
+        return None
+    vlines = _value_lines(region.lines, [], region, value_left)
+    assigned = assign_value_lines(vlines, spans)
+    value_idx = {vlines[n][0] for ns in assigned.values() for n in ns}
+    out = []
+    bands: list[Band] = []
+    prev_bottom = -1.0
+    for j, span in enumerate(spans):
+        if span is None:
+            continue
+        _, top, _bottom, printed, rank = span
+        # the block's header: lines printed between the previous row and this row's label (spans run on to the next
+        # label, so the previous row ends where its values and label end)
+        header_lines = [(i, cs) for i, cs in region.lines if i not in value_idx and cs
+                        and prev_bottom - 1 <= min(c.y0 for c in cs) and max(c.y1 for c in cs) <= top + 1]
+        new_bands = bands_from(find_columns(region, header_lines, labels), tuple(labels))
+        if new_bands:
+            bands = new_bands
+        ns = assigned.get(j, [])
+        cells = [c for n in ns for c in vlines[n][1] if c.cx >= value_left]
+        prev_bottom = max([top + 1] + [c.y1 for c in cells])
+        index = vlines[ns[0]][0] if ns else region.lines[0][0]
+        out.append((j, index, printed, rank, cells, bands))
+    return out
 
 
 def _t2_label_in(cells: list[PCell], spec, region: Region) -> tuple[str, int] | None:
