@@ -23,7 +23,7 @@ from typing import Any
 
 from evals.common import EVALS_DIR, Metric, SuiteResult, SuiteUnavailable
 
-SUITES = ("parse", "rules", "narrative", "memo", "variants")
+SUITES = ("parse", "rules", "narrative", "memo", "variants", "extraction")
 THRESHOLDS = EVALS_DIR / "thresholds.toml"
 
 

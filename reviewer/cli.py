@@ -268,6 +268,8 @@ class EvalSuite(str, Enum):
     rules = "rules"
     narrative = "narrative"
     memo = "memo"
+    variants = "variants"
+    extraction = "extraction"
 
 
 class EvalFormat(str, Enum):

@@ -101,46 +101,83 @@ def _shift_row(row: dict[str, float], direction: int) -> dict[str, float] | None
     return dict(zip(T3_COLUMN_KEYS, new))
 
 
-def t3_repairs(values: dict[str, dict[str, float]]) -> list[tuple[str, str, int]]:
+def _inferred(values: dict[str, dict[str, float]], row: str) -> dict[str, float] | None:
+    """The values of ``row`` that the other rows' identities imply (a leaf from the result totals, a balance row
+    from the column balance), or None when they imply a negative count."""
+    from reviewer.identities import BALANCE_ROWS, leaf_rows
+
+    out: dict[str, float] = {}
+    for c in T3_COLUMN_KEYS:
+        get = lambda r: values.get(r, {}).get(c, 0)  # noqa: E731
+        if row in BALANCE_ROWS:
+            if row == "new_received":
+                v = get("total_processed") + get("carried_forward") - get("carried_over")
+            elif row == "carried_over":
+                v = get("total_processed") + get("carried_forward") - get("new_received")
+            elif row == "total_processed":
+                v = get("new_received") + get("carried_over") - get("carried_forward")
+            else:
+                v = get("new_received") + get("carried_over") - get("total_processed")
+        else:
+            v = get("total_processed") - sum(get(r) for r in leaf_rows(values) if r != row)
+        if v < 0:
+            return None
+        out[c] = v
+    return out
+
+
+def t3_repairs(values: dict[str, dict[str, float]]) -> list[tuple[str, str, list]]:
     """Readings one step away from ``values`` that a misreading would explain, each as ``(kind, where, failures
-    left)``: one row moved back by one column (``row_shift``; a whole table read one column off breaks every row sum and is
-    caught by :func:`reviewer.identities.min_wrong_cells` instead), the rows
-    from one row on moved back by one row (``row_offset``), two neighbouring rows swapped (``row_swap``)."""
+    left)``: one row moved back by one column (``row_shift``), every row moved back (``table_shift``), the rows from
+    one row on moved back by one row (``row_offset_up`` / ``row_offset_down``; the row the misreading pushed off the
+    table is implied by the identities), two neighbouring rows swapped (``row_swap``). A move may only leave empty a
+    cell that reads 0: no printed value is dropped."""
     rows = list(values)
-    out: list[tuple[str, str, int]] = []
-    zero = {c: 0 for c in T3_COLUMN_KEYS}
+    out: list[tuple[str, str, list]] = []
     for r in rows:
         for d in (1, -1):
             moved = _shift_row(values[r], d)
             if moved is not None and moved != values[r]:
                 trial = dict(values)
                 trial[r] = moved
-                out.append(("row_shift", f"{r}:{d}", len(t3_failures_of(trial))))
+                out.append(("row_shift", f"{r}:{d}", t3_failures_of(trial)))
+    for d in (1, -1):
+        moved_rows = {r: _shift_row(values[r], d) for r in rows}
+        if all(m is not None for m in moved_rows.values()) and moved_rows != values:
+            out.append(("table_shift", str(d), t3_failures_of(moved_rows)))
     for k in range(len(rows) - 1):
-        # rows read one row off from row k on; the row the move leaves empty must read all 0 (nothing is dropped)
         if not any(values[rows[k]].get(c, 0) for c in T3_COLUMN_KEYS):
+            # read one row down from row k (row k empty): move back up; the last row's values were pushed off
             up = dict(values)
             for i in range(k, len(rows) - 1):
                 up[rows[i]] = values[rows[i + 1]]
-            up[rows[-1]] = zero
-            if up != values:
-                out.append(("row_offset_up", rows[k], len(t3_failures_of(up))))
+            up[rows[-1]] = {c: 0 for c in T3_COLUMN_KEYS}
+            implied = _inferred(up, rows[-1])
+            if implied is not None:
+                up[rows[-1]] = implied
+                if up != values:
+                    out.append(("row_offset_up", rows[k], t3_failures_of(up)))
         if not any(values[rows[-1]].get(c, 0) for c in T3_COLUMN_KEYS):
+            # read one row up from row k (last row empty): move back down; row k's own values were pushed off
             down = dict(values)
             for i in range(len(rows) - 1, k, -1):
                 down[rows[i]] = values[rows[i - 1]]
-            down[rows[k]] = zero
-            if down != values:
-                out.append(("row_offset_down", rows[k], len(t3_failures_of(down))))
+            down[rows[k]] = {c: 0 for c in T3_COLUMN_KEYS}
+            implied = _inferred(down, rows[k])
+            if implied is not None:
+                down[rows[k]] = implied
+                if down != values:
+                    out.append(("row_offset_down", rows[k], t3_failures_of(down)))
         swap = dict(values)
         swap[rows[k]], swap[rows[k + 1]] = values[rows[k + 1]], values[rows[k]]
         if swap != values:
-            out.append(("row_swap", f"{rows[k]}/{rows[k + 1]}", len(t3_failures_of(swap))))
+            out.append(("row_swap", f"{rows[k]}/{rows[k + 1]}", t3_failures_of(swap)))
     return out
 
 
 _REPAIR_TEXT = {
     "row_shift": "将“{row}”行的数值{way}移一列",
+    "table_shift": "将全表数值{way}移一列",
     "row_offset_up": "将“{row}”行起的数值上移一行",
     "row_offset_down": "将“{row}”行起的数值下移一行",
     "row_swap": "互换“{row}”两行",
@@ -155,19 +192,25 @@ def _t3_pattern(table: Table) -> list[Evidence]:
     failures = t3_failures_of(values)
     if len(failures) < 2:
         return []
-    repaired = [r for r in t3_repairs(values) if r[2] == 0]
+    # a move back explains the failures: every identity holds after it, or all but what one wrong cell explains
+    # (a report may have its own slip too)
+    repaired = sorted((r for r in t3_repairs(values) if len(failures) - len(r[2]) >= 2 and min_wrong_cells(r[2]) <= 1),
+                      key=lambda r: len(r[2]))
     if repaired:
         kind, where, _ = repaired[0]
         if kind == "row_shift":
             row, d = where.split(":")
             text = _REPAIR_TEXT[kind].format(row=row_label("t3", row), way="左" if int(d) > 0 else "右")
+        elif kind == "table_shift":
+            text = _REPAIR_TEXT[kind].format(way="左" if int(where) > 0 else "右")
         elif kind == "row_swap":
             a, b = where.split("/")
             text = _REPAIR_TEXT[kind].format(row=f"{row_label('t3', a)}”与“{row_label('t3', b)}")
         else:
             text = _REPAIR_TEXT[kind].format(row=row_label("t3", where))
-        return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，但{text}后全部成立：更可能是表格提取错位，而非报告填报错误",
-                         where=[f"t3.{where.split(':')[0].split('/')[0]}"])]
+        left = len(repaired[0][2])
+        return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，但{text}后" + ("全部成立" if not left else f"只剩 {left} 项不成立")
+                         + "：更可能是表格提取错位，而非报告填报错误", where=[f"t3.{where.split(':')[0].split('/')[0]}" if kind != "table_shift" else "t3"])]
     needed = min_wrong_cells(failures)
     if needed > MAX_EXPLAINED_CELLS:
         return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，至少需要 {needed} 个单元格有误才能解释，不像个别填报错误，更可能是表格提取有误",
@@ -177,18 +220,27 @@ def _t3_pattern(table: Table) -> list[Evidence]:
 
 # ------------------------------------------------------------------------------------------------ table 4
 def _t4_pattern(table: Table) -> list[Evidence]:
+    """Table-4 failures that a reading one column off explains: two or more blocks, or one block when the cell the
+    move leaves empty prints nothing."""
     values = values_of(table)
     failing = t4_failing_blocks(values)
-    if len(failing) < 2:
+    if not failing:
+        return []
+    blocks = [b for b, _ in T4_BLOCKS]
+    # undoing a reading one column too far right (d = 1) empties the first cell, one too far left the last one
+    edge_blank = {1: table.rows[blocks[0]]["upheld"].kind == "blank", -1: table.rows[blocks[-1]]["total"].kind == "blank"}
+    if len(failing) < 2 and not any(edge_blank.values()):
         return []
     flat = [values[b].get(c, 0) for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS]
     for d, name in ((1, "左"), (-1, "右")):
+        if (flat[0] if d > 0 else flat[-1]) != 0:
+            continue  # the move would drop a printed value
         moved = flat[1:] + [0] if d > 0 else [0] + flat[:-1]
         trial = {b: dict(zip(T4_COLUMN_KEYS, moved[i * 5 : i * 5 + 5])) for i, (b, _) in enumerate(T4_BLOCKS)}
         last = list(trial)[-1 if d > 0 else 0]
         trial[last]["total" if d > 0 else "upheld"] = (sum(trial[last][c] for c in T4_COLUMN_KEYS[:4]) if d > 0
                                                        else trial[last]["total"] - sum(trial[last][c] for c in T4_COLUMN_KEYS[1:4]))
-        if not t4_failing_blocks(trial):
+        if not t4_failing_blocks(trial) and (len(failing) >= 2 or edge_blank[d]):
             return [Evidence(kind="identity_pattern", message=f"表四 {len(failing)} 块总计不成立，但将数值{name}移一列后全部成立：更可能是表格提取错位",
                              where=["t4"])]
     if len(failing) == 3:

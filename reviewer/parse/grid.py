@@ -670,6 +670,7 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
     outside_all: list[PCell] = []
     clashes: list[str] = []
     unmatched_rows: list[int] = []
+    short_rows: list[str] = []
     markup: list[PCell] = []
     if region.mode == "grid":
         idx = 0
@@ -684,6 +685,9 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
             j = match[0]
             if match[1] > 0:
                 table.notes.append(f"label-variant:{specs[j].key}")
+            if any(not by_band[b.key] for b in bands) and any(c.raw.strip() for cs in by_band.values() for c in cs):
+                # a printed row always has a cell, maybe empty, under every column: a cell is missing from this one
+                short_rows.append(specs[j].key)
             row = {}
             for b in bands:
                 cell, clash = typed_cell(region, by_band[b.key])
@@ -726,6 +730,9 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
                                        where=[table.name], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
     if clashes:
         table.evidence.append(Evidence(kind="two_values_in_cell", message=f"{len(clashes)} 处同一行同一列下有两个数值", where=clashes[:10]))
+    if short_rows:
+        table.evidence.append(Evidence(kind="columns_missing", message=f"{len(short_rows)} 行的单元格少于列数（表格行缺少单元格，数值可能错列）",
+                                       where=[f"{table.name}.{r}" for r in short_rows[:10]]))
     if unmatched_rows:
         table.notes.append(f"rows with values but no template label at lines {unmatched_rows[:10]}")
         table.evidence.append(Evidence(kind="unlabelled_rows", message=f"{len(unmatched_rows)} 行有数值但未识别出行名（第{unmatched_rows[0]}行等）",
