@@ -4,4 +4,4 @@ Pipeline: ingest (bytes -> Document) -> parse (Document -> AnnualReport) -> chec
 -> narrative (-> figures and claims) -> memo (-> Markdown/JSON). Heavy modules are imported lazily.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

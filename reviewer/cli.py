@@ -185,7 +185,8 @@ def check(
 
 @app.command()
 def parse(file: Path = FileArg) -> None:
-    """Print the parsed report of FILE as JSON: template, sections_present, t2, t3, t4 (gold shape), provenance."""
+    """Print the parsed report of FILE as JSON: template, sections_present, t2, t3, t4 (gold shape), extraction
+    (each table's state and evidence), provenance."""
     from reviewer.errors import InputError
     from reviewer.pipeline import parse_file
 
@@ -203,6 +204,11 @@ def parse(file: Path = FileArg) -> None:
             "period": report.period,
             "sign_date": report.sign_date,
             "sections": [s.model_dump(exclude={"text"}) for s in report.sections],
+            # extraction confidence per table: read / read_with_ambiguity / doubtful / not_assessable, with evidence
+            "extraction": {name: {"state": getattr(report, name).state,
+                                  "evidence": [e.model_dump(mode="json") for e in getattr(report, name).evidence],
+                                  "ambiguities": [a.model_dump(mode="json") for a in getattr(report, name).ambiguities]}
+                           for name in ("t2", "t3", "t4")},
             "provenance": {name: getattr(report, name).model_dump(mode="json") for name in ("t2", "t3", "t4")},
         }
     )
