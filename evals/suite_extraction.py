@@ -24,7 +24,7 @@ import copy
 import random
 import re
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,16 +45,6 @@ def _sources(shared: Path) -> list[tuple[Path, dict]]:
         if gold and gold.get("t3"):
             out.append((path, gold))
     return out
-
-
-def _right(table, tables: tuple[str, ...]) -> bool:
-    from reviewer.goldcompare import compare_tables
-
-    return all(getattr(table, t).ok for t in tables)
-
-
-def _values(table, keys) -> dict[str, dict[str, Any]]:
-    return {r: {c: table.rows[r][c] for c in keys} for r in table.rows}
 
 
 def _set_row(table, row: str, cells: list) -> None:

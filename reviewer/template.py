@@ -285,5 +285,3 @@ T2_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "items": ("采购项目数量", "项目数量"),
     "amount": ("采购总金额", "总金额"),
 }
-#: Header cells that name the label column or a whole group (never a value column).
-LABEL_COLUMN_HEADERS = ("信息内容", "申请人情况", "法人或其他组织", "行政诉讼")

@@ -76,36 +76,23 @@ def _grid_skip(tr, name: str) -> int:
         return 0
 
 
-def _own_paragraphs(el):
-    """Paragraphs of a cell or body element, not descending into nested tables."""
+#: Elements that wrap body content without being content (content controls, custom XML, smart tags).
+_WRAPPERS = (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag")
+
+
+def _children(el, *tags):
+    """Child elements of ``el`` with one of ``tags``, looking into content controls and custom XML (not into nested
+    tables: a cell's paragraphs are not those of a table inside it)."""
     for child in el:
-        tag = child.tag
-        if tag == f"{_W}p":
+        if child.tag in tags:
             yield child
-        elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"):
-            yield from _own_paragraphs(child)
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, *tags)
 
 
 def _tc_text(tc) -> str:
-    parts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in _own_paragraphs(tc)]
+    parts = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in _children(tc, f"{_W}p")]
     return clean_cell("\n".join(parts))
-
-
-def _rows_of(tbl):
-    """The table's own rows (``w:tr``, also inside content controls), not those of nested tables."""
-    for child in tbl:
-        if child.tag == f"{_W}tr":
-            yield child
-        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-            yield from _rows_of(child)
-
-
-def _cells_of(tr):
-    for child in tr:
-        if child.tag == f"{_W}tc":
-            yield child
-        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-            yield from _cells_of(child)
 
 
 def _table_rows(tbl, nested: list | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
@@ -114,10 +101,10 @@ def _table_rows(tbl, nested: list | None = None) -> tuple[list[list[str]], list[
     the label above (never a number). Tables nested in a cell are appended to ``nested`` to be read on their own."""
     grid: list[list[str]] = []
     placed: list[list[GridCell]] = []
-    for tr in _rows_of(tbl):
+    for tr in _children(tbl, f"{_W}tr"):
         row: list[str] = [""] * _grid_skip(tr, "gridBefore")
         cells: list[GridCell] = []
-        for tc in _cells_of(tr):
+        for tc in _children(tr, f"{_W}tc"):
             span, vmerge = _tc_props(tc)
             if nested is not None:
                 nested.extend(t for t in tc if t.tag == f"{_W}tbl")
@@ -135,15 +122,6 @@ def _table_rows(tbl, nested: list | None = None) -> tuple[list[list[str]], list[
         grid.append(row)
         placed.append(cells)
     return grid, placed
-
-
-def _body_blocks(el):
-    """Paragraphs and tables of the document body in order (content controls and custom XML looked into)."""
-    for child in el:
-        if child.tag in (f"{_W}p", f"{_W}tbl"):
-            yield child
-        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-            yield from _body_blocks(child)
 
 
 def read_docx(data: bytes, path: str) -> Document:
@@ -169,7 +147,7 @@ def read_docx(data: bytes, path: str) -> Document:
     if body is None:
         raise InputError(path, "the Word document has no body (word/document.xml is not a WordprocessingML document)")
     tables = 0
-    pending = list(_body_blocks(body))
+    pending = list(_children(body, f"{_W}p", f"{_W}tbl"))
     pending.reverse()
     while pending:
         child = pending.pop()

@@ -30,7 +30,6 @@ from reviewer.models import Cell, Evidence, Table, construct
 from reviewer.parse.textview import TextView, _needle
 from reviewer.parse.values import NONNUM_TOKENS, read_value
 from reviewer.template import (
-    LABEL_COLUMN_HEADERS,
     T2_COLUMN_LABELS,
     T3_COLUMN_KEYS,
     T3_COLUMN_LABELS,
@@ -688,14 +687,7 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
             if any(not by_band[b.key] for b in bands) and any(c.raw.strip() for cs in by_band.values() for c in cs):
                 # a printed row always has a cell, maybe empty, under every column: a cell is missing from this one
                 short_rows.append(specs[j].key)
-            row = {}
-            for b in bands:
-                cell, clash = typed_cell(region, by_band[b.key])
-                if clash:
-                    clashes.append(f"{table.name}.{specs[j].key}.{b.key}")
-                row[b.key] = cell
-                markup.extend(by_band[b.key])
-            out[j] = row
+            out[j] = _typed_row(region, by_band, bands, f"{table.name}.{specs[j].key}", clashes, markup)
             table.row_labels[specs[j].key] = "".join(c.raw for c in labels if not c.spanned) or "".join(c.raw for c in labels)
             table.row_lines[specs[j].key] = view.numbers[i]
             outside_all.extend(c for c in outside if _DIGIT.search(c.raw))
@@ -705,19 +697,10 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
         spans = label_spans(region, data_lines, value_left, specs)
         vlines = _value_lines(data_lines, bands, region, value_left)
         rows = assign_value_lines(vlines, spans)
-        matched = set()
         for j, ns in rows.items():
             cells = [c for n in ns for c in vlines[n][1]]
-            matched.update(ns)
             by_band, labels, outside = assign(region, cells, bands)
-            row = {}
-            for b in bands:
-                cell, clash = typed_cell(region, by_band[b.key])
-                if clash:
-                    clashes.append(f"{table.name}.{specs[j].key}.{b.key}")
-                row[b.key] = cell
-                markup.extend(by_band[b.key])
-            out[j] = row
+            out[j] = _typed_row(region, by_band, bands, f"{table.name}.{specs[j].key}", clashes, markup)
             table.row_labels[specs[j].key] = spans[j][3] if spans[j] else specs[j].label
             if spans[j] and spans[j][4] > 0:
                 table.notes.append(f"label-variant:{specs[j].key}")
@@ -739,6 +722,20 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
                                        where=[table.name], lines=unmatched_rows[:10]))
     table.evidence.extend(markup_evidence(region, markup, table.name))
     return out
+
+
+def _typed_row(region: Region, by_band: dict[str, list[PCell]], bands: list[Band], where: str, clashes: list[str],
+               markup: list[PCell]) -> dict[str, Cell]:
+    """Column key -> the cell read under it for one row; two values under one column are recorded in ``clashes``
+    (as ``where.column``), every cell read in ``markup`` (checked for markup afterwards)."""
+    row = {}
+    for b in bands:
+        cell, clash = typed_cell(region, by_band[b.key])
+        if clash:
+            clashes.append(f"{where}.{b.key}")
+        row[b.key] = cell
+        markup.extend(by_band[b.key])
+    return row
 
 
 def _value_left(bands: list[Band]) -> float:
@@ -910,7 +907,6 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
 
             table.evidence.append(Evidence(kind="columns_missing", message=f"表二“{spec.label}”行未识别到列：" + "、".join(column_label("t2", c) for c in missing),
                                            where=[f"t2.{spec.key}.{c}" for c in missing]))
-    bands = rows_read[-1][5] if rows_read else []
     if not found_any:
         return None
     for j, spec in enumerate(specs):
@@ -919,7 +915,7 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
             table.notes.append(f"row {spec.key} ({spec.label}) not found")
     ordered = {spec.key: table.rows[spec.key] for spec in specs}
     table.rows = ordered
-    table.columns = {b.key: b.label for b in bands}
+    table.columns = {b.key: b.label for *_, bands in rows_read for b in bands}
     if outside_all:
         table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
                                        where=["t2"], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from reviewer.ingest.text import normalise
-from reviewer.models import Ambiguity, Cell, Section, Table, construct, constructor
+from reviewer.models import Ambiguity, Cell, Section, Table, constructor
 from reviewer.parse.grid import read_t2 as read_grid_t2, read_t3 as read_grid_t3, read_t4 as read_grid_t4
 from reviewer.parse.split import MAX_DIGITS_PER_CELL, split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView, _needle
