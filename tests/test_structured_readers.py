@@ -197,3 +197,25 @@ def test_pdf_number_wrapped_in_a_narrow_cell_is_joined() -> None:
     assert [c.raw for c in _join_wrapped_numbers([upper, lower])] == ["178"]
     far = PCell("8", "8", 10.0, 16.0, 140.0, 150.0, 1)  # a value a row lower is another value
     assert [c.raw for c in _join_wrapped_numbers([upper, far])] == ["17", "8"]
+
+
+@pytest.mark.parametrize(("extra", "errors"), [(0, []), (1, ["T3-SUBTOTAL", "T3-SUBTOTAL"])])
+def test_html_subtotal_row_is_kept_apart_and_checked(extra: int, errors: list[str]) -> None:
+    """A local template's 小计 row under （三）不予公开 (rulebook A.3): not a misreading and not a row of its own;
+    T3-SUBTOTAL checks it (a subtotal one too high in 自然人 and 总计 fails in those two columns)."""
+    import re
+
+    t3 = _tables("word_2019_2020.html")["t3"]
+    text = (FIXTURES / "word_2019_2020.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr>(?:(?!</tr>).)*?属于行政查询事项(?:(?!</tr>).)*?</tr>", text, re.S)
+    cols = ["natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total"]
+    sums = [sum(t3[k][c] or 0 for k in t3 if k.startswith("denied_")) for c in cols]
+    sums[0] += extra
+    sums[6] += extra
+    sub = "<tr><td colspan=2>小计</td>" + "".join(f"<td>{v}</td>" for v in sums) + "</tr>"
+    page = (text[: row.end()] + sub + text[row.end() :]).replace("rowspan=20", "rowspan=21", 1)
+    review = review_report(_parse_bytes(page.encode("utf-8"), "subtotal.html"))
+    t3_read = review.report.t3
+    assert t3_read.state == "read" and [c.value for c in t3_read.subtotals["denied"].values()] == sums
+    assert compare_tables(_tables("word_2019_2020.html"), review.report.gold_view()).mismatches == []
+    assert sorted(f.rule for f in review.findings if f.severity.value == "error") == errors

@@ -31,6 +31,7 @@ from reviewer.parse.textview import TextView, _needle
 from reviewer.parse.values import NONNUM_TOKENS, read_value
 from reviewer.template import (
     T2_COLUMN_LABELS,
+    T3_OUTCOME_GROUPS,
     T3_COLUMN_KEYS,
     T3_COLUMN_LABELS,
     T4_BLOCK_LABELS,
@@ -678,7 +679,13 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
             values_present = any(c.raw.strip() for cs in by_band.values() for c in cs)
             match = match_spec(_row_label_text(labels), specs, idx)
             if match is None:
-                if values_present and any(_is_value_cell(c.raw) and c.raw.strip() for cs in by_band.values() for c in cs):
+                has_values = values_present and any(_is_value_cell(c.raw) and c.raw.strip() for cs in by_band.values() for c in cs)
+                group = _subtotal_group(labels, specs, idx) if has_values and table.name == "t3" else None
+                if group is not None:
+                    # a subtotal row some local templates add (rulebook A.3): kept apart, checked by T3-SUBTOTAL
+                    table.subtotals[group] = _typed_row(region, by_band, bands, f"t3.subtotal.{group}", clashes, markup)
+                    table.notes.append(f"subtotal row printed for group {group}; excluded from T3-RESULT-TOTAL")
+                elif has_values:
                     unmatched_rows.append(view.numbers[i])
                 continue
             j = match[0]
@@ -736,6 +743,21 @@ def _typed_row(region: Region, by_band: dict[str, list[PCell]], bands: list[Band
         row[b.key] = cell
         markup.extend(by_band[b.key])
     return row
+
+
+_GROUP_KEYS = {_needle(label): group for group, label in T3_OUTCOME_GROUPS.items()}
+
+
+def _subtotal_group(labels: list[PCell], specs, idx: int) -> str | None:
+    """The outcome group (``denied``, ``unable``, ``not_processed``, ``other_handling``) whose subtotal a grid row prints:
+    its own label is the group label (``（三）不予公开``) or ``小计``/``合计`` (the group of the rows just above)."""
+    own = "".join(c.key for c in labels if not c.spanned) or "".join(c.key for c in labels)
+    for key, group in _GROUP_KEYS.items():
+        if own == key or own.endswith(key[3:]) and len(own) <= len(key) + 2:
+            return group
+    if own.endswith(("小计", "合计")) and idx > 0:
+        return getattr(specs[idx - 1], "group", None) if getattr(specs[idx - 1], "group", None) in T3_OUTCOME_GROUPS else None
+    return None
 
 
 def _value_left(bands: list[Band]) -> float:
