@@ -52,7 +52,7 @@ def test_the_memo_keeps_extraction_issues_apart_and_asks_the_office_nothing_abou
     assert [t["state"] for t in memo.extraction] == ["read", "doubtful", "read"]
     assert not [q for q in memo.questions if "表三" in q]
     md = render_markdown(memo)
-    assert "### 表格提取情况" in md and "- 表三：提取存疑，请核对原件（grid-labels）" in md
+    assert "### 表格提取情况" in md and "- 表三：提取存疑，请核对原件（网页/Word 表格，按列名和行名读取）" in md
     assert "属于提取问题，不是报告的问题，不向报告机关提出" in md
     assert "表三提取存疑（见“表格提取情况”），其结果未计入" in md
     data = json.loads(memo.model_dump_json())

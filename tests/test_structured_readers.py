@@ -219,3 +219,23 @@ def test_html_subtotal_row_is_kept_apart_and_checked(extra: int, errors: list[st
     assert t3_read.state == "read" and [c.value for c in t3_read.subtotals["denied"].values()] == sums
     assert compare_tables(_tables("word_2019_2020.html"), review.report.gold_view()).mismatches == []
     assert sorted(f.rule for f in review.findings if f.severity.value == "error") == errors
+
+
+def test_pdf_radical_code_points_are_read_as_the_ideographs_shown() -> None:
+    """Chromium writes ⾏ (U+2F8F) for 行 and ⻛ (U+2EDB) for 风: the text read, and the narrative figures found in it,
+    are those of the printed ideographs (all seven narrative figures of the PDF fixture are compared)."""
+    from reviewer.ingest.pdf import _ideographs
+    from reviewer.memo import build_memo
+
+    assert _ideographs("⾏政处罚 ⻛险 ⺠生 ⻓期") == "行政处罚 风险 民生 长期"
+    review = review_file(FIXTURES / "noborder_2024.pdf")
+    assert not [ch for ln in review.report.lines for ch in ln.original if 0x2E80 <= ord(ch) <= 0x2FDF]
+    assert [c["verdict"] for c in build_memo(review).narrative_checks] == ["一致"] * 7
+
+
+def test_memo_key_figures_show_values_as_printed() -> None:
+    from reviewer.memo import build_memo
+
+    figures = {k["path"]: k["value"] for k in build_memo(review_file(FIXTURES / "word_2019_2020.html")).key_figures}
+    assert figures["t2.licensing.change"] == "+346" and figures["t2.other_services.change"] == "减4"
+    assert figures["t2.procurement.amount"] == "75394432.52元" and figures["t2.normative_documents.total_published"] == "55（含自然失效29件）"

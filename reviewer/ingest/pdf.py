@@ -20,6 +20,7 @@ from reviewer.models import Document, GridCell
 
 import logging
 import os
+import unicodedata
 import warnings
 
 MAX_PAGES = int(os.environ.get("REVIEWER_MAX_PAGES", "300") or 300)
@@ -28,11 +29,26 @@ MAX_PAGES = int(os.environ.get("REVIEWER_MAX_PAGES", "300") or 300)
 MAX_PAGE_STREAM = int(os.environ.get("REVIEWER_MAX_PAGE_STREAM", str(2 * 1024 * 1024)) or 2 * 1024 * 1024)
 _LINE_TOLERANCE = 3.0
 
+#: Some producers (Chromium among them) write a CJK *radical* code point for an ideograph whose glyph the font shares
+#: with it (⾏ U+2F8F for 行, ⻛ U+2EDB for 风): the page shows the ideograph, so that is what is read. Kangxi radicals
+#: (U+2F00..U+2FD5) by their compatibility mapping, the radicals supplement by its equivalent ideograph.
+_RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+_RADICALS.update({ord(k): v for k, v in zip(
+    "⺁⺅⺆⺇⺉⺊⺌⺎⺏⺐⺒⺓⺔⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺶⺷⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻓⻔⻕⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "厂亻冂几刂卜小兀尢尢巳幺彐忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王疋罒示礻竹糸纟羊羊耂肀聿月臼艹艹艹虎衤覀西见角言讠贝足车辶辶辶阝钅長长门門阝雨青韦页风飞食食食饣首马骨鬼鱼鸟卤麦黄黾齐齿龙龟")})
+
+
+def _ideographs(text: str) -> str:
+    """``text`` with radical code points replaced by the ideographs they stand for (see :data:`_RADICALS`)."""
+    return text.translate(_RADICALS) if any(0x2E80 <= ord(ch) <= 0x2FDF for ch in text) else text
+
 
 def _words_to_lines(words: list[dict]) -> list[tuple[float, str, list[GridCell]]]:
     """Group words into lines by their top (within :data:`_LINE_TOLERANCE` points): ``(top, text, cells)`` per
     line, words joined by a space where the gap between them is wider than about half a character."""
     rows: list[list[dict]] = []
+    for w in words:
+        w["text"] = _ideographs(w["text"])
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - w["top"]) <= _LINE_TOLERANCE:
             rows[-1].append(w)

@@ -34,8 +34,16 @@ def _fmt(value: Any) -> str:
 
 
 def _shown(cell) -> Any:
-    """What the memo shows for a cell: its printed value, or 未读出 for a cell whose column was not identified."""
-    return "未读出" if cell.kind == "unread" else cell.gold()
+    """What the memo shows for a cell: its value as printed (``+346``, ``75394432.52元``, ``55（含自然失效29件）``),
+    未读出 for a cell whose column was not identified, and a reading that is not settled marked as such."""
+    if cell.kind == "unread":
+        return "未读出"
+    value = cell.gold()
+    if cell.kind == "number" and (cell.unit or cell.note or cell.raw.strip()[:1] in "+-增减"):
+        value = cell.raw.strip()
+    if cell.ambiguous:
+        return f"{fmt_number(value) if not isinstance(value, str) else value}（拆分不唯一）"
+    return value
 
 
 def _key_figures(review: Review) -> list[dict[str, Any]]:
@@ -128,7 +136,10 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
     elif not r.t4.ok:
         not_checked.append(f"表四：{_status_text(r.t4)}，复议诉讼数据无法核对。")
     if r.t2.ok and not r.t2.doubtful:
-        checked.append("表二：单元格类型（空白/0/符号）、负数、非整数、收费单位、现行有效与制发废止关系。")
+        if r.template == "FMT-2019":
+            checked.append("表二：单元格类型（空白/0/符号）、负数（本年增/减除外）、非整数。")
+        else:
+            checked.append("表二：单元格类型（空白/0/符号）、负数、非整数、收费单位、现行有效与制发废止关系。")
     elif not r.t2.ok:
         not_checked.append(f"表二：{_status_text(r.t2)}。")
     comps = compare_figures(ctx)
@@ -159,13 +170,19 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
 
 _STATE_TEXT = {"read": "已读取", "read_with_ambiguity": "已读取，部分单元格拆分不唯一", "doubtful": "提取存疑，请核对原件",
                "not_assessable": "无法评估"}
+#: How the reader read a table (``Table.layout``), in the memo's words.
+_LAYOUT_TEXT = {"grid-labels": "网页/Word 表格，按列名和行名读取", "pdf-labels": "PDF 文字位置，按列名和行名读取", "tab": "制表符分隔的文本",
+                "glued": "数字连写的网页文本，拆分只依据表内勾稽关系和正文数字", "tokens": "空格分隔的文本", "slots": "每格一行的文本", "pipe": "文本表格行",
+                "markdown": "Markdown 表格，按列顺序读取", "blank": "空白行", "sparse": "数值不全的文本"}
 
 
 def _extraction(r) -> list[dict[str, Any]]:
     """Each table's extraction state and the evidence that decided it."""
     out = []
     for t, name in ((r.t2, "表二"), (r.t3, "表三"), (r.t4, "表四")):
-        state_text = _STATE_TEXT[t.state] if t.ok else f"无法评估（{_status_text(t)}）"
+        state_text = _STATE_TEXT[t.state] if t.ok else f"无法评估：{_status_text(t)}"
+        if t.ok and t.layout:
+            state_text += f"（{_LAYOUT_TEXT.get(t.layout, t.layout)}）"
         out.append({"table": t.name, "name": name, "state": t.state, "state_text": state_text, "layout": t.layout,
                     "evidence": [{"kind": e.kind, "message": e.message, "lines": e.lines} for e in t.evidence]})
     return out
@@ -264,11 +281,8 @@ def _questions(review: Review) -> list[str]:
             wheres[f.rule].append(f.where)
     for rule_id, places in wheres.items():
         out.append(_QUESTION[rule_id].format(where="、".join(describe(p) for p in places)))
-    for name, t in (("t2", review.report.t2), ("t3", review.report.t3), ("t4", review.report.t4)):
-        for amb in t.ambiguities:
-            if amb.alternatives:
-                out.append(f"{describe(name + '.' + amb.row) if amb.row != 'all' else describe(name)}数字连写为“{amb.printed}”，请提供分列数据以便核对。")
-                break
+    # (digits read glued together are the copy's flattening, not the office's table: they are listed under
+    # 未能核对的内容 for the auditor, never asked of the office)
     return out
 
 

@@ -174,7 +174,7 @@ def _extraction_section(memo: Memo) -> list[str]:
     extraction issues (not defects of the report)."""
     out = ["### 表格提取情况"]
     for t in memo.extraction:
-        out.append(f"- {t['name']}：{esc(t['state_text'])}" + (f"（{_code(t['layout'])}）" if t.get("layout") else ""))
+        out.append(f"- {t['name']}：{esc(t['state_text'])}")
         if t["state"] in ("doubtful", "read_with_ambiguity"):
             out += [f"  - {esc(e['message'])}" for e in t["evidence"][:6]]
     if memo.extraction_issues:
