@@ -7,6 +7,8 @@ every report of ``../shared/corpus/real`` that has an HTML or PDF source) is tur
 * ``mhtml``: the HTML page as a MIME "single file web page" (``.mht``, quoted-printable);
 * ``chromium-pdf``: Chromium ``--print-to-pdf`` of the HTML (cells drawn as rectangles);
 * ``chromium-pdf-noborder``: the same with every table border removed (a PDF without ruling lines);
+* ``chromium-pdf-furniture``: the borderless page printed with Chromium's own header and footer on every page (print
+  date and title on top, file URL and ``2/5`` at the foot): page furniture that cuts through tables at page breaks;
 * ``lo-docx``: LibreOffice HTML -> DOCX (``soffice --headless --convert-to docx``);
 * ``lo-docx-pdf``: LibreOffice DOCX -> PDF of that DOCX (ruling lines drawn by Writer);
 * ``parsed-docx``: python-docx DOCX built from the parsed report: its text as paragraphs, each table in the template's
@@ -35,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUILDER_VERSION = "2"
-HTML_KINDS = ("html-fragment", "mhtml", "chromium-pdf", "chromium-pdf-noborder", "lo-docx", "lo-docx-pdf")
+HTML_KINDS = ("html-fragment", "mhtml", "chromium-pdf", "chromium-pdf-noborder", "chromium-pdf-furniture", "lo-docx", "lo-docx-pdf")
 ALL_KINDS = HTML_KINDS + ("parsed-docx", "parsed-docx-pdf")
-_SUFFIX = {"html-fragment": ".html", "mhtml": ".mht", "chromium-pdf": ".pdf", "chromium-pdf-noborder": ".pdf", "lo-docx": ".docx",
+_SUFFIX = {"html-fragment": ".html", "mhtml": ".mht", "chromium-pdf": ".pdf", "chromium-pdf-noborder": ".pdf", "chromium-pdf-furniture": ".pdf", "lo-docx": ".docx",
            "lo-docx-pdf": ".pdf", "parsed-docx": ".docx", "parsed-docx-pdf": ".pdf", "parsed-html": ".html"}
 _NOBORDER_CSS = ("<style>table,tr,td,th{border:none !important;border-width:0 !important;mso-border-alt:none !important}"
                  "table{border-collapse:collapse}</style>")
@@ -285,13 +287,17 @@ def _run(cmd: list[str], timeout: int = 180) -> bool:
         return False
 
 
-def chromium_pdf(html_path: Path, out: Path) -> bool:
+def chromium_pdf(html_path: Path, out: Path, furniture: bool = False) -> bool:
+    """Chromium ``--print-to-pdf`` of ``html_path``; ``furniture``: keep Chromium's own page header and footer (print
+    date and title on top, file URL and ``1/5`` page number at the foot of every page), as a user printing from the
+    browser gets them."""
     exe = chromium()
     if exe is None:
         return False
     with tempfile.TemporaryDirectory(prefix="reviewer-chromium-") as profile:
+        flags = [] if furniture else ["--no-pdf-header-footer"]
         return _run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                     "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *flags,
                      f"--print-to-pdf={out}", html_path.as_uri()]) and out.is_file()
 
 
@@ -355,10 +361,11 @@ def build(sources: list[Path], printed: dict[Path, dict] | None = None) -> list[
             nb_page.write_text(noborder(text), encoding="utf-8")
         jobs.append((src, "chromium-pdf", page, cache / f"{key}-chromium.pdf"))
         jobs.append((src, "chromium-pdf-noborder", nb_page, cache / f"{key}-chromium-noborder.pdf"))
+        jobs.append((src, "chromium-pdf-furniture", nb_page, cache / f"{key}-chromium-furniture.pdf"))
 
     def print_one(job):
         src, kind, page, pdf = job
-        ok = pdf.is_file() or chromium_pdf(page, pdf)
+        ok = pdf.is_file() or chromium_pdf(page, pdf, furniture=kind == "chromium-pdf-furniture")
         return Variant(src, kind, pdf if ok else None, "" if ok else "chromium not installed or failed")
 
     with ThreadPoolExecutor(max_workers=2) as pool:

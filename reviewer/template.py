@@ -147,7 +147,7 @@ _T3_OTHER_2021 = (
 )
 _T3_OTHER_2019 = (RowSpec("other_handling", "（六）其他处理", ("其他处理",), None, "outcomes"),)
 _T3_TAIL = (
-    RowSpec("total_processed", "（七）总计", ("（七）总计", "(七)总计", "总计")),
+    RowSpec("total_processed", "（七）总计", ("（七）总计", "(七)总计", "总计", "（七）合计", "(七)合计")),
     RowSpec(
         "carried_forward",
         "四、结转下年度继续办理",

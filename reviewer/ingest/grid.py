@@ -76,12 +76,14 @@ def layout_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]]
 
 def build_document(path: str, data: bytes, fmt: str, rendered: list[tuple], encoding: str = "") -> Document:
     """Make a :class:`Document` from rendered ``(text, source_line, page)`` or ``(text, source_line, page, cells,
-    grid)`` tuples (one per output line; ``cells``/``grid`` as in :class:`~reviewer.models.Line`)."""
+    grid)`` tuples (one per output line; ``cells``/``grid`` as in :class:`~reviewer.models.Line`); a sixth item is
+    the printed text of a line whose text is blanked (PDF page furniture): it is kept as the line's ``original``."""
     lines = []
     for item in rendered:
         text, num, page = item[0], item[1], item[2]
         cells, grid = (item[3], item[4]) if len(item) > 3 else (None, None)
-        lines.append(Line.model_construct(number=num, original=text, text=blank_markup(normalise(text)), page=page, cells=cells, grid=grid))
+        original = item[5] if len(item) > 5 else text
+        lines.append(Line.model_construct(number=num, original=original, text=blank_markup(normalise(text)), page=page, cells=cells, grid=grid))
     return Document(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding or fmt, source_format=fmt, lines=lines)
 
 

@@ -4,8 +4,9 @@ Per page, the words of the text layer are grouped into lines by their vertical p
 right). Every line keeps its words with their boxes (:class:`~reviewer.models.GridCell`, in points), so that the
 parser reads tables by the position of each value under its column label -- the same way whether the producer drew
 ruling lines (LibreOffice, Word), drew each cell as its own rectangle, or drew none (Chromium): ruling lines are not
-used. Page footers such as ``- 3 -`` become their own lines and are ignored by the parser. A table that crosses a
-page break continues on the next page. Provenance: every rendered line carries its page number and a running line
+used. Page furniture -- page numbers (``3``, ``- 3 -``, ``第3页 共8页``, ``3/8``) and running headers and footers
+repeated on several pages -- is kept as a line of its own with its text blanked (the original stays in
+``Line.original``), so a table that crosses a page break continues on the next page as if the break were not there. Provenance: every rendered line carries its page number and a running line
 number.
 """
 
@@ -110,6 +111,7 @@ def read_pdf(data: bytes, path: str) -> Document:
                 raise InputError(path, "the PDF has no pages")
             if len(pages) > MAX_PAGES:
                 raise InputError(path, f"the PDF has {len(pages)} pages, more than the {MAX_PAGES}-page limit")
+            page_items: list[tuple[int, float, list]] = []
             for number, page in enumerate(pages, 1):
                 try:
                     with warnings.catch_warnings():
@@ -119,8 +121,14 @@ def read_pdf(data: bytes, path: str) -> Document:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
                     items = [(0.0, f"[第{number}页无法读取：{type(exc).__name__}]", None)]
-                for _, text, cells in items:
-                    rendered.append((text, len(rendered) + 1, number, cells, None))
+                page_items.append((number, float(page.height or 0.0), items))
+            furniture = _furniture(page_items)
+            for number, _, items in page_items:
+                for k, (_, text, cells) in enumerate(items):
+                    if (number, k) in furniture:
+                        rendered.append(("", len(rendered) + 1, number, None, None, text))
+                    else:
+                        rendered.append((text, len(rendered) + 1, number, cells, None))
                 rendered.append(("", len(rendered) + 1, number))
     except InputError:
         raise
@@ -129,6 +137,91 @@ def read_pdf(data: bytes, path: str) -> Document:
     if not any(re.search(r"[\u4e00-\u9fff\w]", t) for t, *_ in rendered):
         raise InputError(path, "the PDF has no text layer (scanned images?); OCR is not supported")
     return build_document(path, data, "pdf", rendered)
+
+
+#: Page numbers a footer or header prints: "- 3 -", "— 3 —", "第3页", "第3页 共8页", "共8页 第3页", "3/8", "Page 3 of 8".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:page\s*)?\d{1,4}\s*of\s*\d{1,4}|page\s*\d{1,4})\s*$", re.I)
+#: The forms no table line prints ("- 3 -", "第3页"): furniture wherever they are the first or last line of a page.
+#: The others ("3/8", "3 of 8") count only in the page margin.
+_PAGE_NUMBER_STRONG = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页.*|共\s*\d{1,4}\s*页.*)\s*$")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+#: Share of the page height at the top and the bottom where headers and footers are printed.
+_MARGIN_SHARE = 0.15
+#: Most word groups a running header or footer has (left, centre and right parts); a table header row has more.
+_FURNITURE_GROUPS = 3
+
+
+def _furniture(pages: list[tuple[int, float, list[tuple[float, str, list[GridCell] | None]]]]) -> set[tuple[int, int]]:
+    """The page furniture among the rendered lines: ``{(page number, line index)}``.
+
+    ``pages``: ``(page number, page height in points, lines)`` per page, lines as :func:`_render_page` returns them.
+    Only a page's first or last line can be furniture, and a bare number or a running text only when it lies in the
+    outer :data:`_MARGIN_SHARE` of the page or is set off from the body by a wide gap (a page with a deep margin):
+
+    * a printed page number (:data:`_PAGE_NUMBER`: ``- 3 -``, ``第3页 共8页``, ``3/8`` ...; the forms of
+      :data:`_PAGE_NUMBER_STRONG` also outside the margin);
+    * a bare number, when the bare numbers in that place run with the page numbers (number - page the same on at
+      least two pages, or a one-page file numbered 1) -- a lone table value at the foot of a page is not taken;
+    * a running header or footer: a line of at most :data:`_FURNITURE_GROUPS` word groups whose text, digits
+      aside, is printed in the same place on two or more pages (the report title, the organ, a date, a URL).
+    """
+    candidates: dict[str, list[tuple[int, int, str]]] = {"top": [], "bottom": []}
+    for number, height, items in pages:
+        if not items or height <= 0:
+            continue
+        placed = [(k, top) for k, (top, text, _) in enumerate(items) if text.strip()]
+        if not placed:
+            continue
+        (first, first_top), (last, last_top) = placed[0], placed[-1]
+
+        def apart(k: int, other: int | None) -> bool:  # set off from the body by more than a blank line
+            if other is None:
+                return True
+            size = max(4.0, max((c.bottom - c.top for c in items[k][2] or []), default=10.0))
+            return abs(items[other][0] - items[k][0]) >= 2.5 * size
+        neighbour_below = placed[1][0] if len(placed) > 1 else None
+        neighbour_above = placed[-2][0] if len(placed) > 1 else None
+        if first_top <= height * _MARGIN_SHARE or apart(first, neighbour_below) or _PAGE_NUMBER_STRONG.match(items[first][1]):
+            candidates["top"].append((number, first, items[first][1]))
+        if last != first and (last_top >= height * (1 - _MARGIN_SHARE) or apart(last, neighbour_above) or _PAGE_NUMBER_STRONG.match(items[last][1])):
+            candidates["bottom"].append((number, last, items[last][1]))
+    out: set[tuple[int, int]] = set()
+    single = len(pages) == 1
+    for where, found in candidates.items():
+        offsets: dict[int, list[tuple[int, int]]] = {}
+        shapes: dict[str, list[tuple[int, int]]] = {}
+        groups = {(n, k): _word_groups(items[k][2] or []) for n, _, items in pages for (m, k, _) in found if m == n}
+        for number, k, text in found:
+            if _PAGE_NUMBER.match(text):
+                out.add((number, k))
+                continue
+            bare = _BARE_NUMBER.match(text)
+            if bare:
+                offsets.setdefault(int(bare.group(1)) - number, []).append((number, k))
+                if single and int(bare.group(1)) == 1 and where == "bottom":
+                    out.add((number, k))
+                continue
+            if groups.get((number, k), 0) <= _FURNITURE_GROUPS:
+                shapes.setdefault(re.sub(r"\d+", "#", re.sub(r"\s+", "", text)), []).append((number, k))
+        for hits in [*offsets.values(), *shapes.values()]:
+            if len({n for n, _ in hits}) >= 2:
+                out.update(hits)
+    return out
+
+
+def _word_groups(cells: list[GridCell]) -> int:
+    """How many groups the words of a line form: words closer than twice the text height belong to one group (a date
+    ``12/8/26, 3:40 AM`` is one group, a title printed apart from it another)."""
+    if not cells:
+        return 0
+    ordered = sorted(cells, key=lambda c: c.x0)
+    groups = 1
+    for before, after in zip(ordered, ordered[1:]):
+        if after.x0 - before.x1 > 2 * max(4.0, before.bottom - before.top, after.bottom - after.top):
+            groups += 1
+    return groups
 
 
 def _check_char_counts(data: bytes, path: str) -> None:

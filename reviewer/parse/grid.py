@@ -48,8 +48,14 @@ _PAREN_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 _VALUE_START = re.compile(r"^[+\-]?\d[\d,.]*\s*[（(]")
 _CJK2 = re.compile(r"[\u4e00-\u9fff\u2f00-\u2fdf]{2}")
 #: A piece of a parenthesised note or a unit printed beside a value (``（含自然失效``, ``29 件）``, ``元``).
+#: The end of a value's note wrapped onto a line of its own: ``件）``, ``效29件)``.
+_NOTE_TAIL = re.compile(r"[^（(）)]{0,10}[）)]")
+#: A value whose note is still open at the end of its line (``55（含自然失``).
+_OPEN_NOTE = re.compile(r"[（(][^）)]*$")
 _NOTE_PART = re.compile(r"[（()）]|^(?:万元|元|件|条|个|项)$")
 _DIGIT = re.compile(r"\d")
+#: A character that a line wrap can cut in Chinese text without a space: CJK or full-width punctuation.
+_CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 @dataclass(slots=True)
@@ -284,12 +290,14 @@ def bands_from(found: dict[str, list[tuple[float, float, str]]], order: tuple[st
 
 
 # ------------------------------------------------------------------------------------------------ assignment
-def assign(region: Region, cells: list[PCell], bands: list[Band]) -> tuple[dict[str, list[PCell]], list[PCell], list[PCell]]:
+def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: float | None = None
+           ) -> tuple[dict[str, list[PCell]], list[PCell], list[PCell]]:
     """Split a row's cells into ``(values by band key, label cells, cells outside every column)``.
 
     Grid: a cell belongs to the band it overlaps most (a cell left of every band is a label). PDF: to the band
-    whose zone -- half-way to the neighbouring band centres, and no further than that beyond the outer ones --
-    holds the cell's centre."""
+    whose zone -- half-way to the neighbouring band centres -- holds the cell's centre; the first zone reaches left
+    to ``value_left`` (x in points where the label column ends; else half a column beyond the first centre) and
+    the last zone runs on to the right edge, so a value printed flush left or right in its cell stays in it."""
     by_band: dict[str, list[PCell]] = {b.key: [] for b in bands}
     labels: list[PCell] = []
     outside: list[PCell] = []
@@ -316,8 +324,19 @@ def assign(region: Region, cells: list[PCell], bands: list[Band]) -> tuple[dict[
         left = (centres[i - 1] + b.cx) / 2 if i else b.cx - ((centres[1] - b.cx) / 2 if len(bands) > 1 else (b.x1 - b.x0))
         right = (b.cx + centres[i + 1]) / 2 if i + 1 < len(bands) else b.cx + ((b.cx - centres[i - 1]) / 2 if len(bands) > 1 else (b.x1 - b.x0))
         zones.append((min(left, b.x0), max(right, b.x1)))
+    if value_left is not None and value_left < zones[0][0]:
+        zones[0] = (value_left, zones[0][1])
+    zones[-1] = (zones[-1][0], float("inf"))
     value_left = zones[0][0]
     cells = [piece for c in cells for piece in _split_at_zones(c, zones)]
+    values = sorted((c for c in cells if c.cx >= value_left and _is_value_cell(c.raw)), key=lambda c: c.x0)
+    if len(bands) > 1 and len(values) == len(bands) and max(c.cy for c in values) - min(c.cy for c in values) < 0.5 * max(4.0, min(c.y1 - c.y0 for c in values)):
+        # one value on one line under every column: the k-th value is the k-th column's, wherever its producer set
+        # it in the cell (flush left under a centred label can lie nearer the next label's centre)
+        for b, c in zip(bands, values):
+            by_band[b.key].append(c)
+        taken = {id(c) for c in values}
+        cells = [c for c in cells if id(c) not in taken]
     for c in cells:
         placed = False
         for b, (lo, hi) in zip(bands, zones):
@@ -377,6 +396,19 @@ def _join_wrapped_numbers(cells: list[PCell]) -> list[PCell]:
     return out
 
 
+def _joined(cells: list[PCell]) -> str:
+    """The printed text of the words of one cell, in reading order: words on one line joined by a space, a word
+    wrapped onto the next line joined without one where the wrap cuts Chinese text (``55（含自然失`` + ``效29件）``)."""
+    out = ""
+    for before, word in zip([None, *cells], cells):
+        text = word.raw.strip()
+        if before is not None:
+            wrapped = word.y0 >= (before.y0 + before.y1) / 2
+            out += "" if wrapped and (_CJK_EDGE.match(out[-1:]) or _CJK_EDGE.match(text[:1])) else " "
+        out += text
+    return out
+
+
 def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
     """The :class:`Cell` printed by the cells of one column in one row (PDF words in one column are joined:
     ``3 985 758``, ``75394432.52 元``); second value True when several values share the column."""
@@ -389,11 +421,12 @@ def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
     if not texts:
         return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": line, "inferred": False, "page": page,
                                 "unit": "", "note": "", "ambiguous": False}), False
-    raw = " ".join(texts)
+    raw = _joined(cells)
     value = read_value(raw)
     clash = False
-    if value.kind == "token" and len(texts) > 1 and all(read_value(t).kind == "number" for t in texts):
-        clash = True  # two numbers in one column of one row
+    numbers = len(texts) > 1 and all(read_value(t).kind == "number" for t in texts)
+    if numbers and (value.kind == "token" or not (region.mode == "pdf" and _digit_groups(cells))):
+        clash = True  # two numbers in one column of one row (not one number printed in digit groups)
         value = read_value(texts[0])
         raw = texts[0]
     elif value.kind == "token" and len(texts) > 1 and read_value(texts[0]).kind == "number" and _NOTE_PART.search(" ".join(texts[1:])):
@@ -403,6 +436,27 @@ def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
         value = type(first)("number", first.value, first.unit, (first.note + note) if first.note else note, first.converted)
     return construct(Cell, {"kind": value.kind, "value": value.value, "raw": raw, "line": line, "inferred": False, "page": page,
                             "unit": value.unit, "note": value.note, "ambiguous": False}), clash
+
+
+_GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
+_GROUP_TAIL = re.compile(r"\d{3}")
+_GROUP_LAST = re.compile(r"\d{3}(?:\.\d+)?")
+
+
+def _digit_groups(cells: list[PCell]) -> bool:
+    """True when PDF words ``cells`` print one number in digit groups (``3`` ``985`` ``758.5``): on one line, a
+    first group of one to three digits, then groups of three, each a space's width (under 0.6 of the text height)
+    after the one before. Two values that merely share a column (``-183`` | ``742``) are not groups."""
+    words = sorted(cells, key=lambda c: c.x0)
+    height = max(4.0, max(c.y1 - c.y0 for c in words))
+    if any(abs(c.cy - words[0].cy) > height / 2 for c in words):
+        return False
+    texts = [c.raw.strip() for c in words]
+    if not _GROUP_HEAD.fullmatch(texts[0]) or not _GROUP_LAST.fullmatch(texts[-1]):
+        return False
+    if not all(_GROUP_TAIL.fullmatch(t) for t in texts[1:-1]):
+        return False
+    return all(0 <= b.x0 - a.x1 < 0.6 * height for a, b in zip(words, words[1:]))
 
 
 def blank_cell() -> Cell:
@@ -564,6 +618,18 @@ def _value_lines(lines, bands: list[Band], region: Region, value_left: float):
         zone = [c for c in cells if c.cx >= value_left]
         vals = [c for c in zone if _is_value_cell(c.raw) or _VALUE_START.match(c.raw)]
         if not vals:
+            if out and zone and all(_NOTE_TAIL.fullmatch(c.raw.strip()) for c in zone):
+                # the end of a note wrapped onto the next line ("55（含自然失效 29" / "件）") belongs to the value whose
+                # note it closes, printed just above it in the same column (a value line centred between them, or a
+                # wrapped row label beside the tail, stays where it is)
+                for back in range(len(out) - 1, max(-1, len(out) - 4), -1):
+                    prev_index, prev_cells, cy = out[back]
+                    opened = [c for c in prev_cells if c.cx >= value_left and _OPEN_NOTE.search(c.raw)]
+                    height = max(4.0, max(c.y1 - c.y0 for c in prev_cells))
+                    if opened and all(any(o.x0 - height <= t.cx <= o.x1 + height for o in opened) for t in zone) and \
+                            0 <= min(c.y0 for c in zone) - max(c.y1 for c in opened) < 0.8 * height:
+                        out[back] = (prev_index, prev_cells + zone, cy)
+                        break
             continue
         words = [c for c in zone if not _is_value_cell(c.raw) and _CJK2.search(c.raw) and not _NOTE_PART.search(c.raw)]
         if words and not any(read_value(c.raw).kind == "number" for c in vals):
@@ -706,7 +772,7 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
         rows = assign_value_lines(vlines, spans)
         for j, ns in rows.items():
             cells = [c for n in ns for c in vlines[n][1]]
-            by_band, labels, outside = assign(region, cells, bands)
+            by_band, labels, outside = assign(region, cells, bands, value_left)
             out[j] = _typed_row(region, by_band, bands, f"{table.name}.{specs[j].key}", clashes, markup)
             table.row_labels[specs[j].key] = spans[j][3] if spans[j] else specs[j].label
             if spans[j] and spans[j][4] > 0:
@@ -904,13 +970,14 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
     outside_all: list[PCell] = []
     markup: list[PCell] = []
     done: set[int] = set()
-    for j, index, printed_label, rank, row_cells, bands in rows_read:
+    for j, index, printed_label, rank, row_cells, bands, value_left in rows_read:
         spec = specs[j]
         found_any = found_any or bool(bands)
         use = [b for b in bands if b.key in spec.columns]
         if not use:
             continue
-        by_band, _lab, outside = assign(region, row_cells, use)
+        by_band, lab, outside = assign(region, row_cells, use, value_left)
+        outside = outside + [c for c in lab if read_value(c.raw).kind == "number"]  # table 2's labels hold no numbers
         row = {}
         for col in spec.columns:
             cell, _ = typed_cell(region, by_band.get(col, [])) if col in by_band else (unread_cell(), False)
@@ -937,7 +1004,7 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
             table.notes.append(f"row {spec.key} ({spec.label}) not found")
     ordered = {spec.key: table.rows[spec.key] for spec in specs}
     table.rows = ordered
-    table.columns = {b.key: b.label for *_, bands in rows_read for b in bands}
+    table.columns = {b.key: b.label for *_, bands, _ in rows_read for b in bands}
     if outside_all:
         table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
                                        where=["t2"], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
@@ -970,7 +1037,7 @@ def _t2_grid_rows(region: Region, specs, labels):
             bands = new_bands
         header_from = n + 1
         i, cells = region.lines[n]
-        out.append((j, i, printed, rank, list(cells), bands))
+        out.append((j, i, printed, rank, list(cells), bands, None))
     return out
 
 
@@ -982,7 +1049,7 @@ def _t2_pdf_rows(region: Region, specs, labels):
     found = find_columns(region, header_all, labels)
     if not found:
         return None
-    value_left = min(x0 for spots in found.values() for x0, _, _ in spots) - 1.0
+    value_left = _t2_value_left(region, specs, min(x0 for spots in found.values() for x0, _, _ in spots) - 1.0)
     spans = label_spans(region, region.lines, value_left, specs)
     if sum(1 for s in spans if s is not None) < 2:
         return None
@@ -1007,8 +1074,25 @@ def _t2_pdf_rows(region: Region, specs, labels):
         cells = [c for n in ns for c in vlines[n][1] if c.cx >= value_left]
         prev_bottom = max([top + 1] + [c.y1 for c in cells])
         index = vlines[ns[0]][0] if ns else region.lines[0][0]
-        out.append((j, index, printed, rank, cells, bands))
+        out.append((j, index, printed, rank, cells, bands, value_left))
     return out
+
+
+def _t2_value_left(region: Region, specs, header_left: float) -> float:
+    """Where table 2's value columns begin (x in points): left of the first column label (``header_left``), or left
+    of the first value printed after a row label when values are set flush left under centred labels."""
+    left = header_left
+    for _, cells in region.lines:
+        for spec in specs:
+            hit = next((c for c in _phrases(cells) if c.key and not _is_value_cell(c.raw)
+                        and any(c.key == _needle(a) or c.key.endswith(_needle(a)) for a in spec.anchors)), None)
+            if hit is None:
+                continue
+            values = [c for c in cells if c.x0 >= hit.x1 - 0.5 and _is_value_cell(c.raw)]
+            if values:
+                left = min(left, min(c.x0 for c in values) - 0.5)
+            break
+    return left
 
 
 def _t2_label_in(cells: list[PCell], spec, region: Region) -> tuple[str, int] | None:
