@@ -258,6 +258,9 @@ T3_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "other_org": ("其他", "其它"),
     "total": ("总计", "合计"),
 }
+#: Group headers printed above table 3's columns: a header text equal to one of them is that group header, never a
+#: column label, even where part of it reads like one (``法人或其他组织`` printed one character per line holds 其/他).
+T3_GROUP_HEADERS: tuple[str, ...] = ("法人或其他组织", "法人或者其他组织", "申请人情况")
 #: Table-4 leaf columns (under each of the three blocks) and the block headers above them.
 T4_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "upheld": ("结果维持", "维持"),

@@ -180,3 +180,82 @@ def test_a_wrapped_note_and_a_signed_change_keep_their_values(tmp_path: Path) ->
     decisions = report.t2.cell("penalty", "decisions")
     assert (change.value, decisions.value) == (-183, 742)
     assert not (change.ambiguous or decisions.ambiguous)
+
+
+def _edit_tables(html: str, edit) -> str:
+    """``html`` with ``edit(table element)`` applied to every table (lxml), serialised back."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    for table in root.iter("table"):
+        edit(table)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def _vertical_t3_headers(table) -> None:
+    """Table 3's header cells printed in vertical writing (one character under the other)."""
+    if "本年新收" not in table.text_content():
+        return
+    for tr in table.iter("tr"):
+        if re.search(r"\d", "".join(td.text_content() for td in tr if "本年新收" not in td.text_content())) and "申请人" not in tr.text_content():
+            break
+        for td in tr:
+            text = td.text_content().strip()
+            if text and re.fullmatch(r"[\u4e00-\u9fff]{2,8}", text):
+                td.set("style", (td.get("style") or "") + ";writing-mode:vertical-rl;text-orientation:upright")
+
+
+def _remark_column(table) -> None:
+    """Table 2 with a 备注 column the template does not have: a remark beside one value of each block."""
+    text = table.text_content()
+    if "信息内容" not in text:
+        return
+    from lxml.html import Element
+
+    for tr in table.iter("tr"):
+        cells = [td for td in tr if td.tag in ("td", "th")]
+        row = "".join(td.text_content() for td in cells)
+        if len(cells) < 2:
+            continue
+        td = Element("td")
+        td.text = "备注" if "信息内容" in row else ("含承诺制" if re.search(r"\d", row) and "许可" in row or "规章" in row else "")
+        tr.append(td)
+
+
+@needs_chromium
+@pytest.mark.parametrize("fixture", ["word_2019_2020.html", "word_fragment_2023.html"])
+@pytest.mark.parametrize("edit", [_vertical_t3_headers, _remark_column], ids=["vertical-t3-headers", "remark-column"])
+def test_edited_tables_printed_by_chromium_keep_their_cells(fixture: str, edit, tmp_path: Path) -> None:
+    html = _edit_tables(_noborder((FIXTURES / fixture).read_text(encoding="utf-8")), edit)
+    report = review_report(parse_file(_print(html, tmp_path)))
+    assert compare_tables(manifest()[fixture]["tables"], report.report.gold_view()).mismatches == []
+    assert [f.rule for f in report.findings if f.severity.value == "error"] == []
+
+
+# ------------------------------------------------------------------------------------------------ HTML text forms
+def test_invisible_characters_pasted_into_cells_are_not_read() -> None:
+    from reviewer.parse import parse_document
+
+    fixture = "word_fragment_2023.html"
+    html = (FIXTURES / fixture).read_text(encoding="utf-8")
+    marked = re.sub(r">(\d[\d,.]*)<", lambda m: ">\u200b" + m.group(1) + "\u00ad<", html)
+    assert marked.count("\u200b") > 100
+    report = parse_document(document_from_bytes(marked.encode("utf-8"), "pasted.html"))
+    assert compare_tables(manifest()[fixture]["tables"], report.gold_view()).mismatches == []
+    assert (report.t2.state, report.t3.state, report.t4.state) == ("read", "read", "read")
+
+
+def test_a_table_set_as_preformatted_text_is_read_line_by_line() -> None:
+    """FMT-2019 table 2 as a ``<pre>`` block: its line breaks stay lines, ``1,236`` and ``减4`` are values."""
+    from reviewer.parse import parse_document
+
+    fixture = "word_2019_2020.html"
+    source = document_from_bytes((FIXTURES / fixture).read_bytes(), fixture)
+    rows = [" ".join(c.text for c in ln.cells) if ln.cells else ln.original for ln in source.lines]
+    import html as htmlmod
+
+    page = "<html><body><pre>" + htmlmod.escape("\n".join(rows)) + "</pre></body></html>"
+    report = parse_document(document_from_bytes(page.encode("utf-8"), "pre.html"))
+    assert compare_tables({"t2": manifest()[fixture]["tables"]["t2"]}, {"t2": report.t2.gold()}).mismatches == []
+    decisions, change = report.t2.cell("licensing", "decisions"), report.t2.cell("other_services", "change")
+    assert (decisions.value, decisions.raw, change.value, change.raw) == (1236, "1,236", -4, "减4")

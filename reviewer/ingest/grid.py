@@ -10,17 +10,18 @@ from __future__ import annotations
 import hashlib
 import re
 
-from reviewer.ingest.text import blank_markup, normalise
+from reviewer.ingest.text import blank_markup, normalise, strip_invisible
 from reviewer.models import Document, GridCell, Line
 
 _WS = re.compile(r"\s+")
 
 
 def clean_cell(text: str | None) -> str:
-    """Cell text on one line: inner whitespace removed between CJK characters and digits, pipes escaped."""
+    """Cell text on one line: characters that print nothing dropped (zero-width space, soft hyphen, BOM), inner
+    whitespace removed between CJK characters and digits, pipes escaped."""
     if text is None:
         return ""
-    s = text.replace("\u00a0", " ").replace("\u3000", " ").strip()
+    s = strip_invisible(text).replace("\u00a0", " ").replace("\u3000", " ").strip()
     # numbers split over lines/spans ("20" + "23") and labels broken by line wraps are joined
     s = re.sub(r"(?<=[\d\u4e00-\u9fff、，。（）()“”])\s+(?=[\d\u4e00-\u9fff、，。（）()“”])", "", s)
     s = _WS.sub(" ", s)

@@ -3,7 +3,7 @@
 Scripts, styles and other non-content elements are dropped. Text is rendered block by block in document order;
 every innermost ``<table>`` becomes a grid that honours rowspan/colspan (numbers split across ``<span>``s are
 joined by the element's text content) and is rendered as pipe rows. A table that contains other tables is a
-layout table and is rendered as text. Provenance: the source line of each element (lxml ``sourceline``).
+layout table and is rendered as text; the line breaks of a ``<pre>`` block are kept. Provenance: the source line of each element (lxml ``sourceline``).
 """
 
 from __future__ import annotations
@@ -71,10 +71,19 @@ def read_html(data: bytes, path: str) -> Document:
     buf: list[str] = []
     buf_line = [1]
 
+    pre = [0]  # depth of <pre> elements open: their line breaks are printed, so they stay lines
+
     def flush() -> None:
-        s = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(buf)).strip()
-        if s:
-            out.append((s, buf_line[0], None))
+        text = "".join(buf)
+        if pre[0] and "\n" in text:
+            for k, part in enumerate(text.split("\n")):
+                s = re.sub(r"[ \t\r\u00a0]+", " ", part).strip()
+                if s:
+                    out.append((s, buf_line[0] + k, None))
+        else:
+            s = re.sub(r"[ \t\r\n\u00a0]+", " ", text).strip()
+            if s:
+                out.append((s, buf_line[0], None))
         buf.clear()
 
     skip_until: list = []  # a table element whose subtree was rendered as a grid
@@ -98,6 +107,8 @@ def read_html(data: bytes, path: str) -> Document:
                 if tag in _BLOCK:
                     flush()
                     buf_line[0] = el.sourceline or buf_line[0]
+                if tag == "pre":
+                    pre[0] += 1
                 if el.text and tag:
                     if not buf:
                         buf_line[0] = el.sourceline or buf_line[0]
@@ -105,6 +116,8 @@ def read_html(data: bytes, path: str) -> Document:
             else:
                 if tag in _BLOCK:
                     flush()
+                if tag == "pre":
+                    pre[0] -= 1
                 if el.tail and el is not root_el:
                     buf.append(el.tail)
 

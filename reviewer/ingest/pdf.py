@@ -17,6 +17,7 @@ import re
 
 from reviewer.errors import InputError
 from reviewer.ingest.grid import build_document
+from reviewer.ingest.text import strip_invisible
 from reviewer.models import Document, GridCell
 
 import logging
@@ -49,7 +50,8 @@ def _words_to_lines(words: list[dict]) -> list[tuple[float, str, list[GridCell]]
     line, words joined by a space where the gap between them is wider than about half a character."""
     rows: list[list[dict]] = []
     for w in words:
-        w["text"] = _ideographs(w["text"])
+        w["text"] = strip_invisible(_ideographs(w["text"]))
+    words = [w for w in words if w["text"]]
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - w["top"]) <= _LINE_TOLERANCE:
             rows[-1].append(w)

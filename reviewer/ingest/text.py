@@ -109,7 +109,17 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_EXTRA_PAIRS = (("\u00a0", " "), ("\u3000", " "), ("\u2002", " "), ("\u2003", " "), ("\ufeff", ""), ("\u200b", ""))
+_EXTRA_PAIRS = (("\u00a0", " "), ("\u3000", " "), ("\u2002", " "), ("\u2003", " "), ("\ufeff", ""), ("\u200b", ""), ("\u00ad", ""),
+                ("\u2060", ""), ("\u200c", ""), ("\u200d", ""), ("\u200e", ""), ("\u200f", ""))
+
+#: Characters that print nothing (zero-width space and joiners, word joiner, soft hyphen, BOM, direction marks): a
+#: page pasted from a CMS editor carries them inside table cells (``\u200b46``); they are not part of any value.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters of :data:`INVISIBLE`."""
+    return INVISIBLE.sub("", text) if not text.isascii() else text
 
 
 def _nfkc(text: str) -> str:

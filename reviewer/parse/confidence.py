@@ -23,7 +23,10 @@ from reviewer.template import T3_COLUMN_KEYS, T4_BLOCKS, T4_COLUMN_KEYS
 
 #: Reader evidence that puts the reading itself in question.
 DOUBT_KINDS = frozenset({"markup_in_cells", "values_outside_columns", "columns_missing", "two_values_in_cell", "unlabelled_rows",
-                         "rows_unreadable", "rows_missing", "identity_pattern", "narrative_disagrees"})
+                         "rows_unreadable", "rows_missing", "identity_pattern", "narrative_disagrees", "values_not_numbers"})
+#: Cells printing digits that do not read as a value (``\u200b46``, ``8425 含承诺制``) from which a table counts as
+#: misread: one such cell is the office's (CELL-NONNUM), several are the reader's.
+MIN_DIGIT_TOKENS = 2
 #: More failing identities than this many wrong cells could explain is not an office's slip but a misreading.
 MAX_EXPLAINED_CELLS = 3
 #: Rows not found before a table counts as misread (a report may drop a row or two: STR-LABELS-EXACT).
@@ -39,6 +42,7 @@ def assess(table: Table) -> Table:
         table.state = "not_assessable"
         return table
     _note_evidence(table)
+    table.evidence.extend(_digit_tokens(table))
     if table.name == "t3":
         table.evidence.extend(_t3_pattern(table))
     elif table.name == "t4":
@@ -79,6 +83,17 @@ def _note_evidence(table: Table) -> None:
     if len(missing) > MAX_MISSING_ROWS:
         table.evidence.append(Evidence(kind="rows_missing", message=f"{len(missing)} 个模板行未找到行名",
                                        where=[f"{table.name}.{r}" for r in missing[:10]]))
+
+
+def _digit_tokens(table: Table) -> list[Evidence]:
+    """Evidence ``values_not_numbers``: at least :data:`MIN_DIGIT_TOKENS` cells print digits but do not read as a
+    number (text glued to a value, a character the reader did not expect inside it)."""
+    bad = [(f"{table.name}.{row}.{col}", c.raw) for row, cols in table.rows.items() for col, c in cols.items()
+           if c.kind == "token" and any(ch.isdigit() for ch in c.raw)]
+    if len(bad) < MIN_DIGIT_TOKENS:
+        return []
+    return [Evidence(kind="values_not_numbers", message=f"{len(bad)} 个单元格印有数字但未能读作数值（如“{bad[0][1][:20]}”）",
+                     where=[w for w, _ in bad[:10]])]
 
 
 # ------------------------------------------------------------------------------------------------ table 3

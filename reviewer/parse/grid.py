@@ -34,6 +34,7 @@ from reviewer.template import (
     T3_OUTCOME_GROUPS,
     T3_COLUMN_KEYS,
     T3_COLUMN_LABELS,
+    T3_GROUP_HEADERS,
     T4_BLOCK_LABELS,
     T4_BLOCKS,
     T4_COLUMN_KEYS,
@@ -263,16 +264,23 @@ def _candidate(run: list[PCell]) -> tuple[str, float, float, list[PCell]]:
     return header_key("".join(c.raw for c in run)), min(c.x0 for c in run), max(c.x1 for c in run), list(run)
 
 
-def find_columns(region: Region, header_lines, labels: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[float, float, str]]]:
+def find_columns(region: Region, header_lines, labels: dict[str, tuple[str, ...]],
+                 groups: tuple[str, ...] = ()) -> dict[str, list[tuple[float, float, str]]]:
     """Every header text equal to one of ``labels``: column key -> list of ``(x0, x1, printed label)`` (table 4
-    prints its five column labels three times)."""
+    prints its five column labels three times). A header text equal to one of ``groups`` (group headers such as
+    ``法人或其他组织``) takes its words first, so that no column label is read out of it."""
     found: dict[str, list[tuple[float, float, str]]] = {}
     used: set[int] = set()
     cands = _header_candidates(region, header_lines)
     # longer matches first, so that a stack "结果维持" is not also read as "维持"
     cands.sort(key=lambda c: -len(c[0]))
+    group_keys = {header_key(g) for g in groups}
     for key, x0, x1, cells in cands:
         col = match_label(key, labels)
+        if col is None and (key in group_keys or len(key) >= 3 and any(key in g for g in group_keys)):
+            # a group header, or most of one (a character printed out of line breaks its stack: 法人或其他组 | 织)
+            used.update(id(c) for c in cells if id(c) not in used)
+            continue
         if col is None or any(id(c) in used for c in cells):
             continue
         used.update(id(c) for c in cells)
@@ -297,7 +305,8 @@ def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: fl
     Grid: a cell belongs to the band it overlaps most (a cell left of every band is a label). PDF: to the band
     whose zone -- half-way to the neighbouring band centres -- holds the cell's centre; the first zone reaches left
     to ``value_left`` (x in points where the label column ends; else half a column beyond the first centre) and
-    the last zone runs on to the right edge, so a value printed flush left or right in its cell stays in it."""
+    the last zone runs on to the right edge, so a value printed flush left or right in its cell stays in it; words
+    printed clear of the last column's label (a remark column the template does not have) are outside."""
     by_band: dict[str, list[PCell]] = {b.key: [] for b in bands}
     labels: list[PCell] = []
     outside: list[PCell] = []
@@ -337,8 +346,13 @@ def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: fl
             by_band[b.key].append(c)
         taken = {id(c) for c in values}
         cells = [c for c in cells if id(c) not in taken]
+    last = bands[-1]
     for c in cells:
         placed = False
+        if c.x0 > last.x1 + max(4.0, c.y1 - c.y0) and c.cx >= zones[-1][0] and _CJK2.search(c.raw) \
+                and not _is_value_cell(c.raw) and not _NOTE_PART.search(c.raw):
+            outside.append(c)  # words right of the last column (a 备注 column the template does not have)
+            continue
         for b, (lo, hi) in zip(bands, zones):
             if lo <= c.cx < hi:
                 by_band[b.key].append(c)
@@ -667,7 +681,7 @@ def read_t3(view: TextView, start: int, end: int, specs) -> Table | None:
     if first_row is None:
         return None
     header_lines = [(i, cs) for i, cs in region.lines if i < first_row]
-    found = find_columns(region, header_lines, T3_COLUMN_LABELS)
+    found = find_columns(region, header_lines, T3_COLUMN_LABELS, T3_GROUP_HEADERS)
     bands = bands_from(found, T3_COLUMN_KEYS)
     table = Table(name="t3", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
                   line_end=view.numbers[region.lines[-1][0]])
@@ -779,6 +793,11 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
                 table.notes.append(f"label-variant:{specs[j].key}")
             table.row_lines[specs[j].key] = view.numbers[vlines[ns[0]][0]]
             outside_all.extend(c for c in outside if _DIGIT.search(c.raw))
+        for j, span in enumerate(spans):
+            if span is not None and j not in out and rows:
+                # the row label is printed and no value beside it: every cell of the row is printed blank
+                out[j] = {b.key: blank_cell() for b in bands}
+                table.row_labels[specs[j].key] = span[3]
         if not any(s is not None for s in spans):
             unmatched_rows.extend(view.numbers[vlines[n][0]] for n in range(len(vlines)))
     if outside_all:
@@ -970,11 +989,19 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
     outside_all: list[PCell] = []
     markup: list[PCell] = []
     done: set[int] = set()
+    unread_rows: list = []
     for j, index, printed_label, rank, row_cells, bands, value_left in rows_read:
         spec = specs[j]
         found_any = found_any or bool(bands)
         use = [b for b in bands if b.key in spec.columns]
         if not use:
+            if j not in done and any(_is_value_cell(c.raw) and _DIGIT.search(c.raw) for c in row_cells):
+                # the row is printed with its values, but no label of its columns was read above it
+                table.rows[spec.key] = {c: unread_cell() for c in spec.columns}
+                table.row_labels[spec.key] = printed_label
+                table.row_lines[spec.key] = view.numbers[index]
+                unread_rows.append(spec)
+                done.add(j)
             continue
         by_band, lab, outside = assign(region, row_cells, use, value_left)
         outside = outside + [c for c in lab if read_value(c.raw).kind == "number"]  # table 2's labels hold no numbers
@@ -998,6 +1025,9 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
                                            where=[f"t2.{spec.key}.{c}" for c in missing]))
     if not found_any:
         return None
+    if unread_rows:
+        table.evidence.append(Evidence(kind="columns_missing", message="表二" + "、".join(f"“{sp.label}”" for sp in unread_rows[:4])
+                                       + "行印有数值，但其栏目的列名未能识别", where=[f"t2.{sp.key}" for sp in unread_rows[:10]]))
     for j, spec in enumerate(specs):
         if j not in done:
             table.rows[spec.key] = {c: blank_cell() for c in spec.columns}
