@@ -251,7 +251,7 @@ def _cut_group_subtotal(region: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------------ regions
 #: (The lookahead names every first character a token can have: it changes no match and lets the regex engine
 #: skip other positions at once.)
-_TOKEN = re.compile(r"(?=[-+\d/／—–－无不〇零一二三四五六七八九增减])(?:[增减](?=\d))?[+\-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d[\d.]*(?:[+\-]\d[\d.]*)*)(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])")
+_TOKEN = re.compile(r"(?=[-+\d/／—–－无不〇零一二三四五六七八九增减])[增减]\d+(?![\d,.])|[+\-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d[\d.]*(?:[+\-]\d[\d.]*)*)(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])")
 
 
 def _tokens(region: str, base: int) -> list[Draft]:
