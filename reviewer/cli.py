@@ -223,9 +223,14 @@ def batch(
     outdir: Path = typer.Option(..., "--output-dir", "-o", help="输出目录（审查意见、SQLite 库、汇总表、仪表盘）"),
     jobs: int | None = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
     fail_on: FailOn = FailOpt,
+    wait: bool = typer.Option(False, "--wait", help="输出目录正被另一批次使用时等待其结束（默认立即退出）"),
+    follow_links: bool = typer.Option(False, "--follow-links", help="读取文件夹中指向所给文件夹之外的符号链接（默认跳过）"),
 ) -> None:
-    """Review many reports into OUTDIR: memos, a resumable SQLite store, CSV/XLSX summary and an HTML dashboard."""
-    from reviewer.batch.runner import run_batch
+    """Review many reports into OUTDIR: memos, a resumable SQLite store, CSV/XLSX summary and an HTML dashboard.
+
+    Each file is reviewed under a time limit (REVIEWER_FILE_TIMEOUT seconds, default 120) and a memory limit
+    (REVIEWER_FILE_MEMORY_MB, default 1536); one batch at a time writes to OUTDIR."""
+    from reviewer.batch.runner import BatchLockedError, run_batch
 
     if outdir.exists() and not outdir.is_dir():
         _die(f"{outdir}: not a directory")
@@ -234,7 +239,9 @@ def batch(
     from reviewer.batch.runner import BatchStoreError
 
     try:
-        result = run_batch(paths, outdir, jobs=jobs, fail_on=fail_on.value)
+        result = run_batch(paths, outdir, jobs=jobs, fail_on=fail_on.value, wait=wait, follow_links=follow_links)
+    except BatchLockedError as exc:
+        _die(f"{outdir}: {exc}")
     except BatchStoreError as exc:
         _die(f"{outdir}: {exc}")
     except (OSError, sqlite3.Error) as exc:
@@ -247,6 +254,8 @@ def batch(
              f"no report file found in {', '.join(paths)} (folders are searched for {searched} and extension-less files)")
     for problem in result.problems:  # inputs that matched nothing, beside others that did
         typer.echo(f"reviewer: {problem}", err=True)
+    for note in result.notes:  # links skipped
+        typer.echo(f"reviewer: note: {note}", err=True)
     for path, reason in result.unreadable_files[:20]:
         typer.echo(f"reviewer: {path}: {reason}", err=True)
     if len(result.unreadable_files) > 20:

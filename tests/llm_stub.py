@@ -1,7 +1,8 @@
 """A local OpenAI-compatible chat-completions server for tests: scripted answers and faults over real HTTP.
 
 Each scripted step is a dict: ``{"review": {...}}`` (a JSON answer), ``{"content": "raw text"}``,
-``{"status": 429|500, "headers": {...}}``, or ``{"delay": seconds, ...}`` (answer after sleeping). When the script
+``{"status": 429|500, "headers": {...}}``, ``{"choices": [...]}`` (the answer's ``choices`` as given, e.g. empty), or
+``{"delay": seconds, ...}`` (answer after sleeping). When the script
 runs out, the last step repeats. ``requests`` records every request body received.
 """
 
@@ -48,7 +49,8 @@ class StubServer:
                 content = step["content"] if "content" in step else json.dumps(step.get("review", {}), ensure_ascii=False)
                 answer = {
                     "id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": body.get("model", "stub"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                    "choices": step["choices"] if "choices" in step else
+                    [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
                     "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                 }
                 payload = json.dumps(answer, ensure_ascii=False).encode()

@@ -152,8 +152,8 @@ def test_file_deleted_mid_run_becomes_an_error_row(tmp_path, monkeypatch) -> Non
     files = _three_reports(tmp_path / "in")
     real_discover = runner.discover
 
-    def discover_then_delete(inputs, outdir=None):
-        found, problems = real_discover(inputs, outdir)
+    def discover_then_delete(inputs, outdir=None, **options):
+        found, problems = real_discover(inputs, outdir, **options)
         files[1].unlink()  # gone between discovery and review
         return found, problems
 
@@ -180,8 +180,14 @@ def test_disk_full_while_writing_memos_keeps_the_other_results(tmp_path, monkeyp
     monkeypatch.setattr(worker, "write_text", full_for_r1)
     result = run_batch([str(tmp_path / "in")], tmp_path / "out", jobs=1)
     rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
-    assert rows["r1.txt"] == ("error", "cannot write the memo (No space left on device)")
+    # a failure of the tool's environment, not a fact about the report: kept apart and reviewed again next time
+    assert rows["r1.txt"] == ("retry", "cannot write the memo (No space left on device)")
     assert rows["r0.txt"][0] == rows["r2.md"][0] == "ok" and result.exit_code == 2
+    monkeypatch.undo()
+    again = run_batch([str(tmp_path / "in")], tmp_path / "out", jobs=1)
+    rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
+    assert (again.reviewed, again.skipped, again.exit_code) == (1, 2, 0)
+    assert rows["r1.txt"] == ("ok", None)
 
 
 def test_store_that_cannot_be_written_mid_run_keeps_committed_results(tmp_path, monkeypatch) -> None:
@@ -374,7 +380,8 @@ def test_workbook_written_by_a_child_process_and_its_failure_is_one_line(tmp_pat
     assert rows[0][:3] == ("file", "status", "error") and len(rows) == 3
     assert sorted(Path(r[0]).name for r in rows[1:]) == ["other.txt", "seed_like.txt"]
     (src / "third.txt").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes() + b"3")
-    (out / ".summary.xlsx.tmp").mkdir()  # the workbook's temporary file cannot be created
+    (out / "summary.xlsx").unlink()
+    (out / "summary.xlsx").mkdir()  # the finished workbook cannot be put in place
     p = subprocess.run([sys.executable, "-c", "import sys, reviewer.batch.summary as s; s.FORK_MIN_ROWS = 0; "
                         "from reviewer.cli import main; sys.argv = ['reviewer', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', '1']; main()",
                         str(src), str(out)], capture_output=True, text=True)

@@ -267,3 +267,29 @@ def test_nonsense_llm_settings_are_refused(flags) -> None:
     p = subprocess.run([sys.executable, "-m", "reviewer.cli", "memo", str(SEED), "--llm", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", *flags],
                        capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.startswith("reviewer: error: invalid LLM setting") and p.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("bad", [{"choices": []}, {"content": "这不是 JSON {"}, {"content": ""}],
+                         ids=["empty-choices", "malformed-json", "empty-answer"])
+def test_a_failed_answer_is_never_cached(tmp_path, bad) -> None:
+    """Issue 12: a failure is not kept: the next run asks the (now healthy) endpoint again and succeeds."""
+    with StubServer([bad, {"review": answer([GOOD_A])}]) as stub:
+        first = run_memo(tmp_path, stub)
+        second = run_memo(tmp_path, stub)
+        assert len(stub.requests) == 2
+    assert json.loads(first.stdout)["llm"]["status"] == "failed"
+    llm = json.loads(second.stdout)["llm"]
+    assert (llm["status"], llm["cache_hit"]) == ("ok", False)
+
+
+def test_an_answer_over_the_size_bound_is_refused_and_not_cached(tmp_path) -> None:
+    huge = answer([GOOD_A], summary="街道推进政务公开工作。" * 200_000)  # about 6 MB
+    with StubServer([{"review": huge}, {"review": answer([GOOD_A])}]) as stub:
+        first = run_memo(tmp_path, stub)
+        llm = json.loads(first.stdout)["llm"]
+        assert llm["status"] == "failed"
+        assert "模型回答过大" in llm["reason"] and "REVIEWER_LLM_MAX_ANSWER" in llm["reason"]
+        assert len(first.stdout) < 200_000  # the memo does not carry the answer
+        assert (tmp_path / "cache.sqlite").stat().st_size < 1_000_000
+        second = run_memo(tmp_path, stub)
+        assert len(stub.requests) == 2 and json.loads(second.stdout)["llm"]["status"] == "ok"

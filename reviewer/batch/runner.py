@@ -1,8 +1,13 @@
 """Batch review: files, folders and globs -> memos, SQLite store, cross-report checks, CSV/XLSX/HTML summary.
 
-Workers are processes (``--jobs``, default: CPU count). Results are committed to the store in small atomic
-transactions as they arrive; a re-run skips files whose size and mtime (or, failing that, content hash) and tool
-version are unchanged. A progress bar is drawn on stderr only when it is a terminal.
+Workers are processes (``--jobs``, default: CPU count). Each file is reviewed under a wall-clock limit
+(``REVIEWER_FILE_TIMEOUT`` seconds, default 120) and an address-space limit (``REVIEWER_FILE_MEMORY_MB`` megabytes
+above the worker's size at start, default 1536, set with ``setrlimit`` in the worker); a file that exceeds either is
+recorded as "exceeded limit" with the limit named, its worker is replaced and the other files go on. Results are
+committed to the store in small atomic transactions as they arrive; a re-run skips files whose size and mtime (or,
+failing that, content hash) and tool version are unchanged, and reviews again the files whose result was a failure of
+the tool's own environment. One batch at a time writes to an output folder (a lock on ``.reviewer-batch.lock``); a
+second one refuses at once, or waits with ``wait=True``. A progress bar is drawn on stderr only when it is a terminal.
 """
 
 from __future__ import annotations
@@ -22,6 +27,22 @@ from typing import Any
 from reviewer import __version__
 from reviewer.batch.store import Store
 from reviewer.batch.worker import review_one
+
+LOCK_NAME = ".reviewer-batch.lock"
+
+
+def _setting(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else default
+
+
+#: Per-file bounds of a batch (environment settings; see the module doc).
+FILE_TIMEOUT = _setting("REVIEWER_FILE_TIMEOUT", 120)
+FILE_MEMORY_MB = _setting("REVIEWER_FILE_MEMORY_MB", 1536)
+
+
+class BatchLockedError(RuntimeError):
+    """Another batch is writing to the output folder (its pid and start time are in the message)."""
 
 SKIP_NAMES = {"SOURCES.md", "MANIFEST.json", "manifest.jsonl", "dashboard.html", "summary.csv", "summary.xlsx", "cross_checks.json"}
 #: File names a folder scan picks up (reports are recognised by content; other names are reviewed when given
@@ -47,6 +68,7 @@ class BatchResult:
     cross_findings: int = 0
     cross_checks: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # links skipped (one line each)
 
     @property
     def unreadable(self) -> int:
@@ -57,17 +79,26 @@ class BatchResult:
         return self.unreadable + len(self.problems)
 
 
-def discover(inputs: list[str], outdir: str | Path | None = None) -> tuple[list[str], list[str]]:
+def discover(inputs: list[str], outdir: str | Path | None = None, follow_links: bool = False,
+             notes: list[str] | None = None) -> tuple[list[str], list[str]]:
     """Expand files, folders (recursively) and glob patterns into report files.
 
     Returns ``(files, problems)``: sorted unique paths (one spelling per real file), and one-line messages for
     inputs that matched nothing. Hidden files, non-regular files met in folders (devices, FIFOs), the batch's own
-    output folder and outputs, and known non-report names are skipped.
+    output folder and outputs, and known non-report names are skipped. A symbolic link met inside a folder that
+    points outside every folder given is skipped, with a line in ``notes``, unless ``follow_links`` (files named
+    on the command line are read as given).
     """
     found: set[str] = set()
     seen_real: set[str] = set()
     problems: list[str] = []
     out_real = os.path.realpath(outdir) if outdir is not None else None
+    roots = [os.path.realpath(m) for item in inputs for m in ([item] if os.path.exists(item) else glob.glob(item, recursive=True))
+             if os.path.isdir(m)]
+
+    def inside_roots(path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
     def add(path: str) -> None:
         real = os.path.realpath(path)
@@ -93,6 +124,10 @@ def discover(inputs: list[str], outdir: str | Path | None = None) -> tuple[list[
                         full = os.path.join(root, name)
                         if not os.path.isfile(full):
                             continue  # devices, FIFOs and dangling links inside folders are not reports
+                        if not follow_links and os.path.islink(full) and not inside_roots(full):
+                            if notes is not None:
+                                notes.append(f"{full}: skipped, a link to {os.path.realpath(full)} outside the folders given (--follow-links to read it)")
+                            continue
                         add(full)
             elif os.path.exists(m) and not os.path.isdir(m):
                 add(m)
@@ -110,18 +145,69 @@ def _progress(total: int):
     return progress
 
 
+OUTPUT_FILES = (("csv", "summary.csv"), ("xlsx", "summary.xlsx"), ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))
+
+
 def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fail_on: str = "error",
-              summary: bool = True) -> BatchResult:
-    """Review every report found in ``inputs`` into ``outdir`` (created if missing). See module doc."""
+              summary: bool = True, wait: bool = False, follow_links: bool = False) -> BatchResult:
+    """Review every report found in ``inputs`` into ``outdir`` (created if missing). See module doc.
+
+    Raises :class:`BatchLockedError` when another batch holds the folder's lock (unless ``wait``),
+    :class:`BatchStoreError` when the store cannot be written."""
     t0 = time.perf_counter()
     out = Path(outdir)
-    files, problems = discover(inputs, out)
-    result = BatchResult(files=len(files), problems=problems)
+    notes: list[str] = []
+    files, problems = discover(inputs, out, follow_links=follow_links, notes=notes)
+    result = BatchResult(files=len(files), problems=problems, notes=notes)
     if not files:  # nothing to review: say so, create no output
         result.exit_code = 2
         result.seconds = time.perf_counter() - t0
         return result
     (out / "memos").mkdir(parents=True, exist_ok=True)
+    with _folder_lock(out, wait):
+        _run_locked(out, files, problems, result, jobs, fail_on, summary)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+class _folder_lock:
+    """``fcntl.flock`` on ``outdir/.reviewer-batch.lock`` for the length of a batch; the file names the holder."""
+
+    def __init__(self, out: Path, wait: bool) -> None:
+        self.path, self.wait, self.fh = out / LOCK_NAME, wait, None
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            self.fh.seek(0)
+            holder = self.fh.read().strip() or "another process"
+            self.fh.close()
+            raise BatchLockedError(f"another reviewer batch is writing to this folder ({holder}); wait for it to end, "
+                                   "or run with --wait") from None
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+
+        if self.fh is not None:
+            try:
+                self.fh.seek(0)
+                self.fh.truncate()
+                fcntl.flock(self.fh, fcntl.LOCK_UN)
+            finally:
+                self.fh.close()
+
+
+def _run_locked(out: Path, files: list[str], problems: list[str], result: BatchResult, jobs: int | None, fail_on: str,
+                summary: bool) -> None:
     store = Store(out)
     try:
         known = store.known()
@@ -169,19 +255,19 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
                 progress.stop()
         if preload is not None and preload.is_alive():
             preload.join()
-        unchanged = result.reviewed == 0 and set(files) == set(known) and (out / "summary.csv").exists() and (out / "cross_checks.json").exists()
+        outputs_present = all((out / name).exists() for _, name in OUTPUT_FILES)
+        unchanged = (result.reviewed == 0 and set(files) == store.paths() and outputs_present and store.outputs_current()
+                     and summary)
         if unchanged:
-            # nothing changed since the last run: keep its cross-report results and summary files
+            # nothing changed since the last complete run: keep its cross-report results and summary files
             light = [dict(zip(("status", "exit_code", "path", "error"), row))
                      for row in store.conn.execute("SELECT status, exit_code, path, error FROM reports ORDER BY path")]
             cross = store.cross_findings()
             result.unreadable_files = _unreadable(light)
             result.exit_code = _exit_code([r["exit_code"] for r in light], problems, cross, fail_on)
             result.cross_findings = len(cross)
-            result.outputs = {name: str(out / file) for name, file in (("csv", "summary.csv"), ("xlsx", "summary.xlsx"),
-                                                                         ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))}
-            result.seconds = time.perf_counter() - t0
-            return result
+            result.outputs = {name: str(out / file) for name, file in OUTPUT_FILES}
+            return
         rows = store.rows(files)
         from reviewer.batch.cross import cross_findings
 
@@ -194,11 +280,12 @@ def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fa
         if summary:
             from reviewer.batch.summary import write_summaries
 
-            result.outputs = write_summaries(out, rows, cross, problems, checks)
+            generation = store.meta("rows_generation") or "0"
+            result.outputs = write_summaries(out, rows, cross, problems, result.cross_checks)
+            # recorded only once every summary file is in place: a run killed before this point rewrites them
+            store.set_meta("outputs_generation", generation)
     finally:
         store.close()
-    result.seconds = time.perf_counter() - t0
-    return result
 
 
 def _unreadable(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -264,39 +351,168 @@ def _sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-def _imap(func, items: list[str], jobs: int | None, started=None):
-    """``func`` over ``items`` in ``jobs`` worker processes (results in completion order); ``started()`` is called
-    once the workers exist."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(items) <= 2:
+def _imap(func, items: list[str], jobs: int | None, started=None, timeout: float | None = None,
+          memory_mb: int | None = None):
+    """``func`` over ``items`` in ``jobs`` worker processes (results in completion order), each item under a
+    wall-clock limit of ``timeout`` seconds and an address-space limit of ``memory_mb`` MB above the worker's size
+    at start (defaults :data:`FILE_TIMEOUT`, :data:`FILE_MEMORY_MB`). An item that passes a limit, or whose worker
+    dies, yields :func:`_limit_row` and its worker is replaced. ``started()`` is called once the first workers exist.
+    """
+    import multiprocessing.connection
+    from collections import deque
+
+    timeout = FILE_TIMEOUT if timeout is None else timeout
+    memory_mb = FILE_MEMORY_MB if memory_mb is None else memory_mb
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(items) or 1))
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else multiprocessing.get_context()
+    queue = deque(items)
+    idle: list[_Worker] = []
+    busy: dict[Any, _Worker] = {}
+
+    def spawn() -> "_Worker":
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker_main, args=(child, func, memory_mb), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def give(worker: "_Worker") -> None:
+        worker.item = queue.popleft()
+        worker.deadline = time.monotonic() + timeout
+        worker.conn.send(worker.item)
+        busy[worker.conn] = worker
+
+    try:
+        for _ in range(jobs):
+            idle.append(spawn())
         if started:
             started()
-        for item in items:
-            yield func(item)
-        return
-    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else multiprocessing.get_context()
-    chunk = max(1, min(16, len(items) // (jobs * 8) or 1))
-    pool = ctx.Pool(processes=jobs, initializer=_init_worker)
-    if started:
-        started()
-    try:
-        yield from pool.imap_unordered(func, items, chunksize=chunk)
-        pool.close()
+        while queue or busy:
+            while queue and idle:
+                give(idle.pop())
+            now = time.monotonic()
+            wait = max(0.0, min(w.deadline for w in busy.values()) - now) if busy else 0.0
+            ready = multiprocessing.connection.wait(list(busy), timeout=min(wait, 1.0) + 0.01)
+            for conn in ready:
+                worker = busy.pop(conn)
+                try:
+                    row = conn.recv()
+                except (EOFError, OSError):
+                    worker.proc.join(1)
+                    code = worker.proc.exitcode
+                    yield _limit_row(worker.item, "memory" if code in (-9, 137) else "died", timeout, memory_mb, code)
+                    worker.stop()
+                    idle.append(spawn())
+                    continue
+                restart = bool(row.pop("_restart", False))
+                yield row
+                if restart:
+                    worker.stop()
+                    idle.append(spawn())
+                else:
+                    idle.append(worker)
+            now = time.monotonic()
+            for conn, worker in list(busy.items()):
+                if now > worker.deadline:
+                    busy.pop(conn)
+                    worker.kill()
+                    yield _limit_row(worker.item, "time", timeout, memory_mb, None)
+                    idle.append(spawn())
     except BaseException:
-        pool.terminate()  # Ctrl-C or any error: stop the workers at once (they ignore SIGINT themselves)
+        for worker in [*busy.values(), *idle]:
+            worker.kill()  # Ctrl-C or any error: stop the workers at once (they ignore SIGINT themselves)
         raise
-    finally:
-        pool.join()
+    for worker in idle:
+        worker.stop()
 
 
-def _init_worker() -> None:
-    """Worker set-up: ignore SIGINT (the parent stops the pool), and keep the cyclic garbage collector off the
-    modules and data loaded before the fork (``gc.freeze``) and rarer (a report makes thousands of short-lived
-    objects but few cycles): about 0.6 ms less per report, measured with ``benchmarks/bench_batch.py``."""
+class _Worker:
+    """One worker process, its pipe, and the item it is reviewing with its deadline."""
+
+    __slots__ = ("proc", "conn", "item", "deadline")
+
+    def __init__(self, proc, conn) -> None:
+        self.proc, self.conn, self.item, self.deadline = proc, conn, None, 0.0
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.conn.close()
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.kill()
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+        self.proc.join(5)
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+
+
+def _limit_row(path: str, why: str, timeout: float, memory_mb: int, code: int | None) -> dict[str, Any]:
+    """The store row of a file whose review passed a limit or whose worker died: status ``retry`` (reviewed again
+    by the next run), the limit named."""
+    reason = {
+        "time": f"exceeded limit: not reviewed within {timeout:g} s (REVIEWER_FILE_TIMEOUT)",
+        "memory": f"exceeded limit: the review was killed using more memory than allowed (REVIEWER_FILE_MEMORY_MB={memory_mb})",
+        "died": f"exceeded limit or crashed: the worker reviewing the file ended (exit {code})",
+    }[why]
+    row: dict[str, Any] = {"path": path, "tool_version": __version__, "status": "retry", "error": reason, "exit_code": 2}
+    try:
+        st = os.stat(path)
+        row["size"], row["mtime"] = st.st_size, st.st_mtime
+    except OSError:
+        pass
+    return row
+
+
+def _worker_main(conn, func, memory_mb: int) -> None:
+    """Worker loop: set the limits, then review the items the parent sends until it sends None."""
+    _init_worker(memory_mb)
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if item is None:
+            return
+        row = func(item)
+        try:
+            conn.send(row)
+        except (OSError, ValueError):
+            return
+        if row.get("_restart"):
+            return
+
+
+def _init_worker(memory_mb: int = 0) -> None:
+    """Worker set-up: ignore SIGINT (the parent stops the pool); cap the address space at ``memory_mb`` MB above
+    the worker's size now (``RLIMIT_AS``; an allocation beyond it fails with MemoryError, recorded as "exceeded
+    limit"); keep the cyclic garbage collector off the modules and data loaded before the fork (``gc.freeze``) and
+    rarer (a report makes thousands of short-lived objects but few cycles): about 0.6 ms less per report, measured
+    with ``benchmarks/bench_batch.py``."""
     import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_mb > 0:
+        try:
+            import resource
+
+            with open("/proc/self/statm", encoding="ascii") as fh:
+                size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            limit = size + memory_mb * 1024 * 1024
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        except (OSError, ValueError, ImportError):
+            pass  # no /proc or no setrlimit: the wall-clock limit still holds
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)

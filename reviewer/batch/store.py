@@ -4,6 +4,12 @@ One row per input path (``reports``), with the content hash and tool version it 
 skips unchanged files (same size and mtime: no read at all; otherwise same sha256 and tool version: no review).
 Rows are written with ``INSERT OR REPLACE`` inside transactions (WAL journal): a batch killed at any moment
 (even SIGKILL) leaves only complete rows, and the next run redoes the rest, with no duplicates.
+
+``status`` is ``ok`` (reviewed), ``error`` (the report cannot be read: a fact about the file, final) or ``retry`` (the
+tool's environment failed: the memo could not be written, a time or memory limit was exceeded, the worker died, an
+internal error): such rows are reported like unreadable files but reviewed again by the next run. Table ``meta``
+counts row writes (``rows_generation``) and records which generation the summary files were written for
+(``outputs_generation``), so that an unchanged re-run knows whether its outputs are complete.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ CREATE TABLE IF NOT EXISTS reports (
     summary TEXT, memo_md TEXT, memo_json TEXT, updated REAL
 );
 CREATE INDEX IF NOT EXISTS reports_sha ON reports(sha256, tool_version);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS cross_findings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     rule TEXT, severity TEXT, path TEXT, other_path TEXT, message TEXT, figures TEXT
@@ -58,9 +65,26 @@ class Store:
         self.conn.commit()
 
     def known(self) -> dict[str, tuple[int, float, str, str]]:
-        """``path -> (size, mtime, sha256, tool_version)`` of every stored row."""
-        rows = self.conn.execute("SELECT path, size, mtime, sha256, tool_version FROM reports")
+        """``path -> (size, mtime, sha256, tool_version)`` of every stored row that is final (``retry`` rows, the
+        tool's own failures, are left out so that they are reviewed again)."""
+        rows = self.conn.execute("SELECT path, size, mtime, sha256, tool_version FROM reports WHERE status != 'retry'")
         return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def paths(self) -> set[str]:
+        """Every stored path, final or not."""
+        return {r[0] for r in self.conn.execute("SELECT path FROM reports")}
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def outputs_current(self) -> bool:
+        """True when the summary files were last written after the last row write."""
+        return self.meta("outputs_generation") is not None and self.meta("outputs_generation") == self.meta("rows_generation")
 
     def by_hash(self, sha256: str, tool_version: str) -> dict[str, Any] | None:
         row = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM reports WHERE sha256 = ? AND tool_version = ? AND status = 'ok' LIMIT 1",
@@ -81,6 +105,8 @@ class Store:
             values.append(tuple(r.get(c) for c in COLUMNS))
         with self.conn:
             self.conn.executemany(f"INSERT OR REPLACE INTO reports ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values)
+            self.conn.execute("INSERT INTO meta (key, value) VALUES ('rows_generation', '1') ON CONFLICT(key) "
+                              "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     def touch(self, path: str, size: int, mtime: float) -> None:
         with self.conn:

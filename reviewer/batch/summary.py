@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import html
 import json
+import os
 import re
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from reviewer.batch.worker import atomic_write
+from reviewer.batch.worker import _FILE_MODE, atomic_write
 
 FIGURES = (("new_received", "本年新收"), ("carried_over", "上年结转"), ("total_processed", "办结（七）"), ("carried_forward", "结转下年"),
            ("granted", "予以公开"), ("denied", "不予公开"), ("not_held", "不掌握"), ("reconsideration", "行政复议"),
@@ -91,13 +93,19 @@ def write_summaries(outdir: Path, rows: list[dict[str, Any]], cross: list[dict[s
     xlsx_job = _start(write_xlsx, (xlsx_path, columns, items, cross), len(items))
     try:
         csv_path = outdir / "summary.csv"
-        tmp = csv_path.with_suffix(".csv.tmp")
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=columns)
-            w.writeheader()
-            for item in items:
-                w.writerow({k: neutralise(v) for k, v in item.items()})
-        tmp.replace(csv_path)
+        fd, tmp_name = tempfile.mkstemp(dir=outdir, prefix=".summary-", suffix=".csv.tmp")
+        tmp = Path(tmp_name)
+        try:
+            os.fchmod(fd, _FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=columns)
+                w.writeheader()
+                for item in items:
+                    w.writerow({k: neutralise(v) for k, v in item.items()})
+            tmp.replace(csv_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         paths["csv"] = str(csv_path)
         atomic_write(outdir / "cross_checks.json", json.dumps({"checks": checks or [], "findings": cross, "input_problems": problems},
                                                              ensure_ascii=False, indent=1))
@@ -116,7 +124,9 @@ def write_xlsx(xlsx_path: Path, columns: list[str], items: list[dict[str, Any]],
     ``OSError`` when it cannot be written."""
     import xlsxwriter
 
-    tmpx = xlsx_path.parent / ".summary.xlsx.tmp"
+    fd, tmp_name = tempfile.mkstemp(dir=xlsx_path.parent, prefix=".summary-", suffix=".xlsx.tmp")  # unique: two writers never share it
+    os.close(fd)
+    tmpx = Path(tmp_name)
     wb = xlsxwriter.Workbook(str(tmpx), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     ws = wb.add_worksheet("reports")
@@ -128,10 +138,15 @@ def write_xlsx(xlsx_path: Path, columns: list[str], items: list[dict[str, Any]],
     for r, f in enumerate(cross, 1):
         ws2.write_row(r, 0, [_cell(f["rule"]), _cell(f["severity"]), _cell(f["path"]), _cell(f.get("other_path") or ""), _cell(f["message"])])
     try:
-        wb.close()
-    except xlsxwriter.exceptions.FileCreateError as exc:
-        raise OSError(str(exc.args[0] if exc.args else exc)) from None
-    tmpx.replace(xlsx_path)
+        try:
+            wb.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:
+            raise OSError(str(exc.args[0] if exc.args else exc)) from None
+        os.chmod(tmpx, _FILE_MODE)
+        tmpx.replace(xlsx_path)
+    except BaseException:
+        tmpx.unlink(missing_ok=True)
+        raise
 
 
 #: The longest text an XLSX cell holds.

@@ -1,6 +1,8 @@
 """Review one file inside a worker process: memo files written atomically, a compact summary returned.
 
-Never raises: an unreadable file becomes a row with ``status="error"`` and a one-line reason.
+Never raises: an unreadable file becomes a row with ``status="error"`` and a one-line reason; a failure of the
+tool's own environment (the memo cannot be written, the memory limit, an internal error) a row with
+``status="retry"``, reviewed again by the next run.
 """
 
 from __future__ import annotations
@@ -182,9 +184,13 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
     except RecursionError:
         row.update(error="input too deeply nested to review", exit_code=2)
     except MemoryError:
-        row.update(error="input too large to review", exit_code=2)
+        # the worker's address-space limit (REVIEWER_FILE_MEMORY_MB): retried by the next run, in a fresh worker
+        from reviewer.batch.runner import FILE_MEMORY_MB
+
+        row.update(status="retry", error=f"exceeded limit: the review needed more than the memory allowed (REVIEWER_FILE_MEMORY_MB={FILE_MEMORY_MB})",
+                   exit_code=2, _restart=True)
     except OSError as exc:
-        row.update(error=f"cannot write the memo ({exc.strerror or exc})", exit_code=2)
+        row.update(status="retry", error=f"cannot write the memo ({exc.strerror or exc})", exit_code=2)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        row.update(error=f"internal error: {type(exc).__name__}: {exc}"[:300], exit_code=2)
+        row.update(status="retry", error=f"internal error: {type(exc).__name__}: {exc}"[:300], exit_code=2)
     return row

@@ -21,7 +21,9 @@ import stat
 
 LIMIT_VARIABLES = ("REVIEWER_MAX_BYTES", "REVIEWER_MAX_LINES", "REVIEWER_MAX_CHARS", "REVIEWER_MAX_PAGES",
                    "REVIEWER_MAX_PAGE_STREAM", "REVIEWER_MAX_DECOMPRESSED", "REVIEWER_MAX_TABLE_ROWS",
-                   "REVIEWER_CONVERT_TIMEOUT")
+                   "REVIEWER_CONVERT_TIMEOUT", "REVIEWER_MAX_HTML_TAGS", "REVIEWER_MAX_GRID_CELLS", "REVIEWER_MAX_PAGE_TEXT",
+                   "REVIEWER_MAX_PDF_TEXT", "REVIEWER_MAX_DOCX_XML", "REVIEWER_FILE_TIMEOUT", "REVIEWER_FILE_MEMORY_MB",
+                   "REVIEWER_LLM_MAX_ANSWER")
 
 
 def invalid_limits() -> list[str]:
@@ -41,9 +43,22 @@ def _limit(name: str, default: int) -> int:
 
 
 #: Input limits (each configurable by an environment variable): a real annual report is far below all of them.
+#: ``MAX_LINES`` and ``MAX_CHARS`` bound the text every reader renders (text, HTML, DOCX, PDF), checked while reading.
 MAX_BYTES = _limit("REVIEWER_MAX_BYTES", 50 * 1024 * 1024)
 MAX_LINES = _limit("REVIEWER_MAX_LINES", 100_000)
 MAX_CHARS = _limit("REVIEWER_MAX_CHARS", 5_000_000)
+#: Tags of an HTML page (checked before parsing: the parsed tree costs about 300 bytes a tag; the largest real report
+#: page has 3,546).
+MAX_HTML_TAGS = _limit("REVIEWER_MAX_HTML_TAGS", 200_000)
+#: Grid positions the rowspan/colspan of one document's tables may fill (table 3 of the template has about 300).
+MAX_GRID_CELLS = _limit("REVIEWER_MAX_GRID_CELLS", 200_000)
+#: Characters of text a PDF page's content streams may show, and a whole PDF (string bytes of the text operators,
+#: counted before layout: layout analysis keeps an object per character). The densest real page shows 1,837, the
+#: largest real PDF 5,758.
+MAX_PAGE_TEXT = _limit("REVIEWER_MAX_PAGE_TEXT", 40_000)
+MAX_PDF_TEXT = _limit("REVIEWER_MAX_PDF_TEXT", 300_000)
+#: Unpacked size of a DOCX's main part ``word/document.xml`` (parsed whole by python-docx; a real report's is 1-3 MB).
+MAX_DOCX_XML = _limit("REVIEWER_MAX_DOCX_XML", 16 * 1024 * 1024)
 
 
 #: Tags that carry document structure (a ``<br>`` in a Markdown table cell does not make a file HTML).

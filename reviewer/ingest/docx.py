@@ -17,7 +17,7 @@ import re
 import zipfile
 
 from reviewer.errors import InputError
-from reviewer.ingest.grid import build_document, clean_cell, pipe_row
+from reviewer.ingest.grid import Budget, build_document, clean_cell, pipe_row
 from reviewer.models import Document, GridCell
 
 import os
@@ -40,6 +40,11 @@ def _check_zip(data: bytes, path: str) -> None:
         names = set(zf.namelist())
         if "word/document.xml" not in names:
             raise InputError(path, "ZIP file is not a Word document (no word/document.xml); only .docx is supported")
+        from reviewer.ingest import MAX_DOCX_XML
+
+        main = zf.getinfo("word/document.xml").file_size
+        if main > MAX_DOCX_XML:
+            raise InputError(path, f"word/document.xml expands to {main} bytes, over the {MAX_DOCX_XML}-byte limit (REVIEWER_MAX_DOCX_XML)")
         total = sum(i.file_size for i in zf.infolist())
         packed = sum(max(1, i.compress_size) for i in zf.infolist())
         if total > MAX_UNCOMPRESSED:
@@ -142,6 +147,7 @@ def read_docx(data: bytes, path: str) -> Document:
     except Exception as exc:  # noqa: BLE001 - python-docx raises ValueError/XMLSyntaxError/... for bad parts
         raise InputError(path, f"cannot read the Word document ({type(exc).__name__}: {str(exc)[:120]})") from None
     rendered: list[tuple] = []
+    budget = Budget(path)
     index = 0
     body = getattr(document.element, "body", None)
     if body is None:
@@ -154,6 +160,7 @@ def read_docx(data: bytes, path: str) -> Document:
         if child.tag == f"{_W}p":
             index += 1
             text = "".join(t.text or "" for t in child.iter(f"{_W}t"))
+            budget.add_text(text)
             rendered.append((text, index, None))
             continue
         nested: list = []
@@ -164,7 +171,10 @@ def read_docx(data: bytes, path: str) -> Document:
         for cells, placed in zip(rows, positioned):
             index += 1
             if any(c.strip() for c in cells):
-                rendered.append((pipe_row(cells), index, None, placed, tables))
+                row = pipe_row(cells)
+                budget.add_text(row)
+                budget.add_cells(len(cells))
+                rendered.append((row, index, None, placed, tables))
         rendered.append(("", index, None))
         pending.extend(reversed(nested))  # a table nested in a cell is read next, as a table of its own
     if not any(t.strip() for t, *_ in rendered):

@@ -16,6 +16,38 @@ from reviewer.models import Document, GridCell, Line
 _WS = re.compile(r"\s+")
 
 
+class Budget:
+    """What a structured reader has rendered so far, checked as it goes (issue 12): lines and characters against
+    ``REVIEWER_MAX_LINES``/``REVIEWER_MAX_CHARS``, grid positions filled by rowspan/colspan against
+    ``REVIEWER_MAX_GRID_CELLS``. Each ``add_*`` raises :class:`~reviewer.errors.InputError` naming the limit as
+    soon as it is passed, so that a hostile file stops early instead of after everything is built."""
+
+    def __init__(self, path: str) -> None:
+        from reviewer.ingest import MAX_CHARS, MAX_GRID_CELLS, MAX_LINES
+
+        self.path, self.lines, self.chars, self.cells = path, 0, 0, 0
+        self.max_lines, self.max_chars, self.max_cells = MAX_LINES, MAX_CHARS, MAX_GRID_CELLS
+
+    def add_text(self, text: str) -> None:
+        """One rendered line of ``len(text)`` characters."""
+        from reviewer.errors import InputError
+
+        self.lines += 1
+        self.chars += len(text)
+        if self.lines > self.max_lines:
+            raise InputError(self.path, f"the file renders to more than {self.max_lines} lines (REVIEWER_MAX_LINES)")
+        if self.chars > self.max_chars:
+            raise InputError(self.path, f"the file renders to more than {self.max_chars} characters of text (REVIEWER_MAX_CHARS)")
+
+    def add_cells(self, count: int) -> None:
+        """``count`` grid positions filled by one cell's rowspan x colspan."""
+        from reviewer.errors import InputError
+
+        self.cells += count
+        if self.cells > self.max_cells:
+            raise InputError(self.path, f"table cells span more than {self.max_cells} grid positions (REVIEWER_MAX_GRID_CELLS)")
+
+
 def clean_cell(text: str | None) -> str:
     """Cell text on one line: characters that print nothing dropped (zero-width space, soft hyphen, BOM), inner
     whitespace removed between CJK characters and digits, pipes escaped."""
@@ -45,13 +77,14 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
     return layout_grid(rows)[0]
 
 
-def layout_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]], list[list[GridCell]]]:
+def layout_grid(rows: list[list[tuple[str, int, int]]], budget: Budget | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
     """Place ``(text, rowspan, colspan)`` cells on the table grid (HTML ``rowspan``/``colspan``, DOCX ``gridSpan``/
     ``vMerge`` already read as spans).
 
     Returns ``(grid, cells)``: ``grid`` is :func:`expand_spans`'s rectangular list of strings; ``cells[r]`` the
     positioned cells of row ``r`` (one :class:`GridCell` per printed cell with its column extent ``[c, c + colspan)``,
     plus the labels of ``rowspan`` cells from rows above, marked ``spanned``; a number is never repeated).
+    ``budget``: the reader's :class:`Budget`, charged ``rowspan x colspan`` per cell before the cell is placed.
     """
     grid: dict[tuple[int, int], str] = {}
     placed: dict[int, list[GridCell]] = {}
@@ -62,6 +95,8 @@ def layout_grid(rows: list[list[tuple[str, int, int]]]) -> tuple[list[list[str]]
             while (r, c) in grid:
                 c += 1
             rowspan, colspan = max(1, rowspan), max(1, colspan)
+            if budget is not None:
+                budget.add_cells(rowspan * colspan)
             numeric = bool(_NUMERIC.fullmatch(text.strip()))
             for dr in range(rowspan):
                 for dc in range(colspan):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from reviewer.errors import InputError
-from reviewer.ingest.grid import build_document, clean_cell, layout_grid, pipe_row
+from reviewer.ingest.grid import Budget, build_document, clean_cell, layout_grid, pipe_row
 from reviewer.models import Document
 
 #: Word's hidden text (``display:none``, ``mso-hide:all``) is not printed, so it is not read.
@@ -26,6 +26,14 @@ def _span(el, name: str) -> int:
         return max(1, min(int(re.sub(r"[^\d]", "", el.get(name, "1")) or 1), 200))
     except ValueError:
         return 1
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _cjk_count(text: str) -> int:
+    """Number of CJK ideographs in ``text`` (without a list of one string per character)."""
+    return sum(m.end() - m.start() for m in _CJK.finditer(text))
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -51,7 +59,17 @@ def read_html(data: bytes, path: str) -> Document:
     import lxml.etree
     import lxml.html
 
+    from reviewer.ingest import MAX_CHARS, MAX_HTML_TAGS
+
+    tags = data.count(b"<")
+    if tags > MAX_HTML_TAGS:
+        raise InputError(path, f"HTML page with about {tags} tags, more than the {MAX_HTML_TAGS}-tag limit (REVIEWER_MAX_HTML_TAGS)")
     text = _decode(data, path)
+    if len(text) > MAX_CHARS:
+        visible = len(text) - sum(len(m) for m in re.findall(r"<[^<>]{0,4000}>", text))
+        if visible > MAX_CHARS:
+            raise InputError(path, f"HTML page with about {visible} characters of text, more than the {MAX_CHARS}-character limit (REVIEWER_MAX_CHARS)")
+    budget = Budget(path)
     try:
         # huge_tree lifts libxml2's nesting-depth cap (256), which otherwise drops deeply nested content silently
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
@@ -79,10 +97,12 @@ def read_html(data: bytes, path: str) -> Document:
             for k, part in enumerate(text.split("\n")):
                 s = re.sub(r"[ \t\r\u00a0]+", " ", part).strip()
                 if s:
+                    budget.add_text(s)
                     out.append((s, buf_line[0] + k, None))
         else:
             s = re.sub(r"[ \t\r\n\u00a0]+", " ", text).strip()
             if s:
+                budget.add_text(s)
                 out.append((s, buf_line[0], None))
         buf.clear()
 
@@ -135,18 +155,20 @@ def read_html(data: bytes, path: str) -> Document:
 
         if len(rows) > MAX_TABLE_ROWS:
             raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
-        grid, positioned = layout_grid(rows)
+        grid, positioned = layout_grid(rows, budget)
         tables_seen[0] += 1
         for cells, placed, line in zip(grid, positioned, lines):
             if any(c.strip() for c in cells):
-                out.append((pipe_row(cells), line, None, placed, tables_seen[0]))
+                row = pipe_row(cells)
+                budget.add_text(row)
+                out.append((row, line, None, placed, tables_seen[0]))
         out.append(("", lines[-1] if lines else 1, None))
 
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
-    rendered_cjk = sum(len(re.findall(r"[\u4e00-\u9fff]", t)) for t, *_ in out)
-    raw_cjk = len(re.findall(r"[\u4e00-\u9fff]", re.sub(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", " ", text, flags=re.S | re.I)))
+    rendered_cjk = sum(_cjk_count(t) for t, *_ in out)
+    raw_cjk = _cjk_count(re.sub(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", " ", text, flags=re.S | re.I))
     if raw_cjk >= 20 and rendered_cjk < 0.5 * raw_cjk:
         raise InputError(path, "HTML nested too deeply to read (more than about 2,000 levels); save the page as text")
     if not any(t.strip() for t, *_ in out):

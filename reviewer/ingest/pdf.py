@@ -16,7 +16,7 @@ import io
 import re
 
 from reviewer.errors import InputError
-from reviewer.ingest.grid import build_document
+from reviewer.ingest.grid import Budget, build_document
 from reviewer.ingest.text import strip_invisible
 from reviewer.models import Document, GridCell
 
@@ -26,6 +26,7 @@ import unicodedata
 import warnings
 
 MAX_PAGES = int(os.environ.get("REVIEWER_MAX_PAGES", "300") or 300)
+from reviewer.ingest import MAX_PAGE_TEXT, MAX_PDF_TEXT  # noqa: E402 - limits shared by the readers
 #: Decoded content-stream bytes per page above which a page is refused (a dense text page is ~100 KB): pdfminer's
 #: layout analysis keeps an object per character, so a tiny PDF with millions of text operators takes gigabytes.
 MAX_PAGE_STREAM = int(os.environ.get("REVIEWER_MAX_PAGE_STREAM", str(2 * 1024 * 1024)) or 2 * 1024 * 1024)
@@ -114,6 +115,7 @@ def read_pdf(data: bytes, path: str) -> Document:
             if len(pages) > MAX_PAGES:
                 raise InputError(path, f"the PDF has {len(pages)} pages, more than the {MAX_PAGES}-page limit")
             page_items: list[tuple[int, float, list]] = []
+            budget = Budget(path)
             for number, page in enumerate(pages, 1):
                 try:
                     with warnings.catch_warnings():
@@ -123,6 +125,10 @@ def read_pdf(data: bytes, path: str) -> Document:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
                     items = [(0.0, f"[第{number}页无法读取：{type(exc).__name__}]", None)]
+                finally:
+                    page.close()  # the page's layout objects (one per character) are released page by page
+                for _, text, _ in items:
+                    budget.add_text(text)
                 page_items.append((number, float(page.height or 0.0), items))
             furniture = _furniture(page_items)
             for number, _, items in page_items:
@@ -240,6 +246,7 @@ def _check_char_counts(data: bytes, path: str) -> None:
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
         pages = PDFPage.create_pages(doc)
+        total = 0
         for number, page in enumerate(pages, 1):
             if number > MAX_PAGES:
                 raise InputError(path, f"the PDF has more than the {MAX_PAGES}-page limit (REVIEWER_MAX_PAGES)")
@@ -249,10 +256,35 @@ def _check_char_counts(data: bytes, path: str) -> None:
                 size += _decoded_size(stream, MAX_PAGE_STREAM + 1)
             if size > MAX_PAGE_STREAM:
                 raise InputError(path, f"page {number} has a {size}-byte content stream, more than the {MAX_PAGE_STREAM}-byte limit (REVIEWER_MAX_PAGE_STREAM)")
+            shown = sum(_shown_text(resolve1(stream)) for stream in page.contents or [])
+            if shown > MAX_PAGE_TEXT:
+                raise InputError(path, f"page {number} shows about {shown} characters of text, more than the {MAX_PAGE_TEXT}-character limit (REVIEWER_MAX_PAGE_TEXT)")
+            total += shown
+            if total > MAX_PDF_TEXT:
+                raise InputError(path, f"the PDF shows more than {MAX_PDF_TEXT} characters of text (REVIEWER_MAX_PDF_TEXT)")
     except InputError:
         raise
     except Exception:  # noqa: BLE001 - pdfplumber reports damaged or encrypted files with a better message
         return
+
+
+_TEXT_OBJECT = re.compile(rb"\bBT\b(.*?)\bET\b", re.S)
+_STRING = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>")
+
+
+def _shown_text(stream) -> int:
+    """Upper bound of the characters the text objects (``BT`` ... ``ET``) of a content stream show: the bytes of
+    their string operands (hex strings count half). Layout analysis makes an object per character shown."""
+    try:
+        data = stream.get_data()
+    except Exception:  # noqa: BLE001 - an undecodable stream shows nothing the reader could use
+        return 0
+    count = 0
+    for block in _TEXT_OBJECT.finditer(data):
+        for m in _STRING.finditer(block.group(1)):
+            text = m.group()
+            count += len(text) - 2 if text[:1] == b"(" else (len(text) - 2) // 2
+    return count
 
 
 def _decoded_size(stream, limit: int) -> int:

@@ -41,6 +41,12 @@ class SQLiteLLMCache(BaseCache):
         self._conn.execute("CREATE TABLE IF NOT EXISTS cache (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
         self._conn.commit()
         self.hits = 0
+        #: keys written or read during this run: dropped by :meth:`forget_this_run` when the answer failed
+        self._touched: set[str] = set()
+        #: answers larger than this (bytes of the stored text) are not stored (``REVIEWER_LLM_MAX_ANSWER``)
+        from reviewer.llm.config import max_answer_bytes
+
+        self.max_bytes = max_answer_bytes()
 
     @staticmethod
     def _key(prompt: str, llm_string: str) -> str:
@@ -51,6 +57,7 @@ class SQLiteLLMCache(BaseCache):
             row = self._conn.execute("SELECT v FROM cache WHERE k = ?", (self._key(prompt, llm_string),)).fetchone()
         if row is None:
             return None
+        self._touched.add(self._key(prompt, llm_string))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -61,10 +68,26 @@ class SQLiteLLMCache(BaseCache):
         return value
 
     def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
+        if not return_val:
+            return  # an answer without any generation is a failure, never stored
         payload = dumps([_serialisable(g) for g in return_val])
+        if len(payload.encode("utf-8")) > self.max_bytes * 2 + 4096:
+            return  # far beyond the answer bound: refused by the caller, never stored
+        key = self._key(prompt, llm_string)
         with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO cache (k, v) VALUES (?, ?)", (self._key(prompt, llm_string), payload))
+            self._conn.execute("INSERT OR REPLACE INTO cache (k, v) VALUES (?, ?)", (key, payload))
             self._conn.commit()
+        self._touched.add(key)
+
+    def forget_this_run(self) -> None:
+        """Delete the entries this run wrote or read: the answer they hold led to a failure (unparsable, empty,
+        too large), and a failure is never cached (issue 12)."""
+        if not self._touched:
+            return
+        with self._lock:
+            self._conn.executemany("DELETE FROM cache WHERE k = ?", [(k,) for k in self._touched])
+            self._conn.commit()
+        self._touched.clear()
 
     def clear(self, **kwargs: Any) -> None:
         with self._lock:

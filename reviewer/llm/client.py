@@ -167,23 +167,61 @@ def run_llm_review(report: AnnualReport, findings: list[Finding], config: LLMCon
             outcome.reason = f"模型输出无法解析（{name}: {redact(str(exc), config)[:120]}）"
         else:
             outcome.reason = f"调用失败（{name}: {redact(str(exc), config)}）"
+        _close_cache(cache, outcome, failed=True)
         return outcome
+    try:
+        _review_answer(result, report, outcome)
     finally:
-        if cache is not None:
-            outcome.cache_hit = cache.hits > 0
-            cache.close()
+        _close_cache(cache, outcome, failed=outcome.status != "ok")
+    return outcome
+
+
+def _close_cache(cache, outcome: LLMOutcome, failed: bool) -> None:
+    """Close the cache; when the answer failed, drop what this run stored or used (failures are never cached)."""
+    if cache is None:
+        return
+    outcome.cache_hit = cache.hits > 0 and not failed
+    try:
+        if failed:
+            cache.forget_this_run()
+    finally:
+        cache.close()
+
+
+def _answer_bytes(raw) -> int:
+    """Size in bytes of a raw model message: its text and its tool-call arguments."""
+    import json
+
+    size = len(str(getattr(raw, "content", "") or "").encode("utf-8"))
+    for call in getattr(raw, "tool_calls", None) or []:
+        size += len(json.dumps(call.get("args", {}), ensure_ascii=False).encode("utf-8"))
+    extra = getattr(raw, "additional_kwargs", None) or {}
+    for call in extra.get("tool_calls", []) or []:
+        size += len(str((call.get("function") or {}).get("arguments", "")).encode("utf-8"))
+    return size
+
+
+def _review_answer(result, report: AnnualReport, outcome: LLMOutcome) -> None:
+    """Check the structured answer (size bound, parse, schema) and ground it into ``outcome`` (status ``ok``), or
+    leave ``outcome`` failed with the reason."""
+    from reviewer.llm.config import max_answer_bytes
+
+    raw = result.get("raw") if isinstance(result, dict) else None
+    limit = max_answer_bytes()
+    if raw is not None and _answer_bytes(raw) > limit:
+        outcome.reason = f"模型回答过大（{_answer_bytes(raw)} 字节，超过 {limit} 字节的上限 REVIEWER_LLM_MAX_ANSWER），未采用"
+        return
     parsed = result.get("parsed") if isinstance(result, dict) else result
     error = result.get("parsing_error") if isinstance(result, dict) else None
     if parsed is None or error is not None:
         detail = type(error).__name__ if error is not None else "空回答"
         outcome.reason = f"模型输出无法解析（{detail}）"
-        return outcome
+        return
     if not isinstance(parsed, LLMReview):
         try:
             parsed = LLMReview.model_validate(parsed)
         except Exception as exc:  # noqa: BLE001
             outcome.reason = f"模型输出不符合结构（{type(exc).__name__}）"
-            return outcome
+            return
     outcome.grounded = Grounder(report).ground(parsed)
     outcome.status = "ok"
-    return outcome

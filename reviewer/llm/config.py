@@ -129,3 +129,10 @@ def load_config(path: str | None = None, overrides: dict[str, Any] | None = None
     except Exception as exc:  # pydantic ValidationError -> one line
         first = str(exc).splitlines()
         raise ConfigError("invalid LLM setting: " + " ".join(first[1:3]).strip()) from None
+
+
+def max_answer_bytes() -> int:
+    """The largest model answer accepted, in bytes of its text (``REVIEWER_LLM_MAX_ANSWER``, default 65536): a
+    review of one report is a few kilobytes; a larger answer is refused as a failure, never cached."""
+    raw = os.environ.get("REVIEWER_LLM_MAX_ANSWER", "")
+    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else 65536

@@ -27,6 +27,8 @@ Only figures with a metric are emitted: counts without a table cell (主动公�
 from __future__ import annotations
 
 import bisect
+from array import array
+from itertools import repeat
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -354,7 +356,7 @@ class _Stream:
 
     text: str
     original: str
-    line_at: tuple[int, ...]
+    line_at: "array[int]"
 
 
 _CHAR_TABLE = str.maketrans(_CHAR_MAP)
@@ -408,7 +410,7 @@ def _build_stream(lines: list[tuple[int, str]]) -> _Stream:
     """Join lines; soft-wrapped lines are glued, other line ends become ``\\n``."""
     text_parts: list[str] = []
     orig_parts: list[str] = []
-    line_at: list[int] = []
+    line_at = array("q")  # 8 bytes a character (a tuple of ints took 16)
     prev: str | None = None  # previous kept, stripped, normalised line
     blank_since_prev = False
     last_line = 0
@@ -437,11 +439,11 @@ def _build_stream(lines: list[tuple[int, str]]) -> _Stream:
                 line_at.append(last_line)
         text_parts.append(norm)
         orig_parts.append(original)
-        line_at.extend([number] * len(original))
+        line_at.extend(repeat(number, len(original)))
         prev = norm
         last_line = number
         blank_since_prev = False
-    return _Stream("".join(text_parts), "".join(orig_parts), tuple(line_at))
+    return _Stream("".join(text_parts), "".join(orig_parts), line_at)
 
 
 # ----------------------------------------------------------------------------------------------------- structure
@@ -522,10 +524,19 @@ def _heading_section(headings: list[_Heading], pos: int) -> int | None:
 def _mask(text: str, headings: list[_Heading]) -> str:
     """``text`` with table regions, section headings and inline sub-heading markers replaced by ``\\n`` (same
     length, so offsets still map to source lines)."""
-    masked = list(text)
-    for a, b in _table_spans(text, headings) + [(h.start, h.end) for h in headings]:
-        masked[a:b] = "\n" * (b - a)
-    return _SUBHEADING_MARK.sub(lambda m: "\n" * len(m.group(0)), "".join(masked))
+    # spans are cut out of the string in order (a list of one string per character took 80 bytes a character)
+    spans = sorted(_table_spans(text, headings) + [(h.start, h.end) for h in headings])
+    parts: list[str] = []
+    at = 0
+    for a, b in spans:
+        a = max(a, at)
+        if b <= a:
+            continue
+        parts.append(text[at:a])
+        parts.append("\n" * (b - a))
+        at = b
+    parts.append(text[at:])
+    return _SUBHEADING_MARK.sub(lambda m: "\n" * len(m.group(0)), "".join(parts))
 
 
 def detect_template(text: str) -> str:

@@ -41,19 +41,24 @@ def _space_table():
     return table
 
 
-def _compact(text: str) -> tuple[str, list[int]]:
+def _compact(text: str) -> tuple[str, "array[int]"]:
     """``(text without whitespace, offset in text of each kept character)`` -- the same as ``re.sub(r"\\s+", "",
     text)`` and ``[i for i, ch in enumerate(text) if not ch.isspace()]``, computed with numpy on the code points."""
     import numpy as np
 
+    from array import array
+
     if not text:
-        return "", []
+        return "", array("q")
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
-    kept = np.flatnonzero(~space)
+    kept = np.flatnonzero(~space).astype(np.int64)
+    # an array of machine integers (8 bytes an offset; a list of int objects takes 36): a long report stays small
+    offsets = array("q")
+    offsets.frombytes(kept.tobytes())
     if kept.size == codes.size:
-        return text, list(range(len(text)))
-    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), kept.tolist()
+        return text, offsets
+    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), offsets
 
 
 class TextView:
