@@ -47,7 +47,19 @@ def main() -> None:
         src.mkdir(parents=True)
         generate(src, args.n, seed=args.seed, **kwargs)
     gen = time.perf_counter() - t0
-    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "reviewer.cli", "batch", str(src), "-o", str(out), "--jobs", str(args.jobs)]
+    cmd = [
+        "/usr/bin/time",
+        "-v",
+        sys.executable,
+        "-m",
+        "reviewer.cli",
+        "batch",
+        str(src),
+        "-o",
+        str(out),
+        "--jobs",
+        str(args.jobs),
+    ]
 
     def run() -> tuple[float, float, str]:
         t = time.perf_counter()

@@ -44,11 +44,17 @@ def seeds() -> list[tuple[str, bytes]]:
 def _docx_bytes(document_xml: bytes, extra: dict[str, bytes] | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        zf.writestr("_rels/.rels", b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        zf.writestr(
+            "[Content_Types].xml",
+            b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
         zf.writestr("word/document.xml", document_xml)
         for name, data in (extra or {}).items():
             zf.writestr(name, data)
@@ -57,7 +63,9 @@ def _docx_bytes(document_xml: bytes, extra: dict[str, bytes] | None = None) -> b
 
 def mutate(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
     """One mutated input: ``(description, bytes)``."""
-    kind = rng.choice(["bytes", "truncate", "encoding", "lines", "numbers", "digits", "bigtable", "html", "pdf", "docx", "flip"])
+    kind = rng.choice(
+        ["bytes", "truncate", "encoding", "lines", "numbers", "digits", "bigtable", "html", "pdf", "docx", "flip"]
+    )
     text = data.decode("utf-8", errors="replace")
     if kind == "bytes":
         return "random-bytes", bytes(rng.getrandbits(8) for _ in range(rng.choice([1, 16, 512, 4096])))
@@ -78,13 +86,17 @@ def mutate(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
                 lines.insert(i, lines[i])
         return "lines", "\n".join(lines).encode("utf-8")
     if kind == "numbers":
+
         def repl(m):
             return rng.choice(["9" * rng.randrange(10, 40), "-" + m.group(0), m.group(0) + ".5", "0" * 5 + m.group(0)])
+
         import re
 
         return "numbers", re.sub(r"\d+", lambda m: repl(m) if rng.random() < 0.2 else m.group(0), text).encode("utf-8")
     if kind == "digits":
-        table = rng.choice([str.maketrans("0123456789", "０１２３４５６７８９"), str.maketrans("0123456789", "〇一二三四五六七八九")])
+        table = rng.choice(
+            [str.maketrans("0123456789", "０１２３４５６７８９"), str.maketrans("0123456789", "〇一二三四五六七八九")]
+        )
         return "digits", text.translate(table).encode("utf-8")
     if kind == "bigtable":
         row = "（一）予以公开 " + " ".join(str(rng.randrange(0, 99)) for _ in range(7)) + "\n"
@@ -92,7 +104,15 @@ def mutate(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
     if kind == "html":
         depth = rng.choice([10, 300, 3000, 20000])
         body = text[:20000].replace("<", "&lt;")
-        page = "<html><body>" + "<div>" * depth + "<script>document.write('一、总体情况')</script><p>" + body + "</p>" + "</div>" * depth + "</body></html>"
+        page = (
+            "<html><body>"
+            + "<div>" * depth
+            + "<script>document.write('一、总体情况')</script><p>"
+            + body
+            + "</p>"
+            + "</div>" * depth
+            + "</body></html>"
+        )
         return f"html-depth-{depth}", page.encode("utf-8")
     if kind == "pdf":
         if data.startswith(b"%PDF"):
@@ -103,16 +123,28 @@ def mutate(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
     if kind == "docx":
         choice = rng.choice(["bomb", "entities", "notxml", "plain"])
         if choice == "bomb":
-            return "docx-bomb", _docx_bytes(b"<a/>", {"word/media/x.bin": b"\0" * (rng.choice([1, 50, 250]) * 1024 * 1024)})
+            return "docx-bomb", _docx_bytes(
+                b"<a/>", {"word/media/x.bin": b"\0" * (rng.choice([1, 50, 250]) * 1024 * 1024)}
+            )
         if choice == "entities":
-            lol = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">' + b"".join(
-                b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&" + bytes([97 + i]) + b";") * 10) for i in range(8)) + b"]><l>&i;</l>"
+            lol = (
+                b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+                + b"".join(
+                    b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&" + bytes([97 + i]) + b";") * 10) for i in range(8)
+                )
+                + b"]><l>&i;</l>"
+            )
             return "docx-entities", _docx_bytes(lol)
         if choice == "notxml":
             return "docx-notxml", _docx_bytes(b"\xff\xfe not xml at all")
-        paragraphs = "".join(f"<w:p><w:r><w:t>{line.replace('<', '')}</w:t></w:r></w:p>" for line in text.splitlines()[:300])
-        xml = ('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-               + paragraphs + "</w:body></w:document>").encode("utf-8")
+        paragraphs = "".join(
+            f"<w:p><w:r><w:t>{line.replace('<', '')}</w:t></w:r></w:p>" for line in text.splitlines()[:300]
+        )
+        xml = (
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            + paragraphs
+            + "</w:body></w:document>"
+        ).encode("utf-8")
         return "docx-plain", _docx_bytes(xml)
     # flip bytes
     b = bytearray(data)

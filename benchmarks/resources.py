@@ -69,16 +69,24 @@ def html_at_char_limit(path: Path) -> None:
 
 
 def _docx(path: Path, body: str) -> None:
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-           f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+        f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                   'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
-                   'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+            'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
         z.writestr("word/document.xml", xml)
 
 
@@ -88,7 +96,12 @@ def docx_at_xml_limit(path: Path) -> None:
 
     rng = random.Random(1)
     chars = "政府信息公开年度报告申请办理结果行政复议诉讼主动公开"
-    _docx(path, "".join(f"<w:p><w:r><w:t>{''.join(rng.choice(chars) for _ in range(3))}</w:t></w:r></w:p>" for _ in range(365_000)))
+    _docx(
+        path,
+        "".join(
+            f"<w:p><w:r><w:t>{''.join(rng.choice(chars) for _ in range(3))}</w:t></w:r></w:p>" for _ in range(365_000)
+        ),
+    )
 
 
 def docx_paragraphs(path: Path) -> None:
@@ -98,18 +111,31 @@ def docx_paragraphs(path: Path) -> None:
 
     rng = random.Random(0)
     chars = "政府信息公开年度报告申请办理结果行政复议诉讼主动公开"
-    _docx(path, "".join(f"<w:p><w:r><w:t>{''.join(rng.choice(chars) for _ in range(3))}</w:t></w:r></w:p>" for _ in range(3_000_000)))
+    _docx(
+        path,
+        "".join(
+            f"<w:p><w:r><w:t>{''.join(rng.choice(chars) for _ in range(3))}</w:t></w:r></w:p>" for _ in range(3_000_000)
+        ),
+    )
 
 
 def _pdf(pages: list[bytes]) -> bytes:
     """A minimal PDF: one Helvetica font, one content stream per page."""
-    objects: list[bytes] = [b"", b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects: list[bytes] = [
+        b"",
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     kids = []
     for stream in pages:
         content = len(objects)
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         kids.append(len(objects))
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+            % content
+        )
     objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
@@ -157,11 +183,31 @@ def pdf_many_pages(path: Path) -> None:
     path.write_bytes(_pdf([page] * 300))
 
 
-CASES = {f.__name__: f for f in (html_paragraphs, html_one_paragraph, html_span_bomb, html_rowspan_cells, html_at_tag_limit,
-                                 html_at_char_limit, docx_paragraphs, docx_at_xml_limit, pdf_tiny_runs_5, pdf_tiny_runs_20,
-                                 pdf_at_text_limits, pdf_many_pages)}
-SUFFIX = {"docx_paragraphs": ".docx", "docx_at_xml_limit": ".docx", "pdf_tiny_runs_5": ".pdf", "pdf_tiny_runs_20": ".pdf",
-          "pdf_at_text_limits": ".pdf", "pdf_many_pages": ".pdf"}
+CASES = {
+    f.__name__: f
+    for f in (
+        html_paragraphs,
+        html_one_paragraph,
+        html_span_bomb,
+        html_rowspan_cells,
+        html_at_tag_limit,
+        html_at_char_limit,
+        docx_paragraphs,
+        docx_at_xml_limit,
+        pdf_tiny_runs_5,
+        pdf_tiny_runs_20,
+        pdf_at_text_limits,
+        pdf_many_pages,
+    )
+}
+SUFFIX = {
+    "docx_paragraphs": ".docx",
+    "docx_at_xml_limit": ".docx",
+    "pdf_tiny_runs_5": ".pdf",
+    "pdf_tiny_runs_20": ".pdf",
+    "pdf_at_text_limits": ".pdf",
+    "pdf_many_pages": ".pdf",
+}
 
 
 def _build(name: str, path: Path) -> None:
@@ -213,14 +259,22 @@ def main(argv: list[str] | None = None) -> int:
                 if folder.exists():
                     shutil.rmtree(folder)
                 folder.mkdir()
-                subprocess.run([sys.executable, "-c", f"from benchmarks.synth import generate; generate(__import__('pathlib').Path({str(folder)!r}), 50)"],
-                               check=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        f"from benchmarks.synth import generate; generate(__import__('pathlib').Path({str(folder)!r}), 50)",
+                    ],
+                    check=True,
+                )
                 (folder / "manifest.jsonl").unlink(missing_ok=True)
                 _build("pdf_many_pages", folder / "slow.pdf")  # about 10 s to read, over the 3 s bound set below
                 shutil.rmtree(work / "batch-out", ignore_errors=True)
                 size = sum(p.stat().st_size for p in folder.iterdir()) / MIB
                 env_cmd = ["env", "REVIEWER_FILE_TIMEOUT=3", *exe]
-                code, secs, peak, first = measure([*env_cmd, "batch", str(folder), "-o", str(work / "batch-out"), "--jobs", "2"])
+                code, secs, peak, first = measure(
+                    [*env_cmd, "batch", str(folder), "-o", str(work / "batch-out"), "--jobs", "2"]
+                )
             else:
                 path = work / f"{name}{SUFFIX.get(name, '.html')}"
                 if not path.exists():

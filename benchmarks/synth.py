@@ -67,12 +67,26 @@ DEFECT_RATE = 0.20
 XY_BREAK_RATE = 0.03
 COPY_PREV_RATE = 0.15
 BOILERPLATE_RATE = 0.08
-SINGLE_DEFECTS = ("T3-ROW-SUM", "T4-SUM", "XS-NARR-T3", "CELL-BLANK", "STR-HEADING-NUMBER", "Q-SEC6-EMPTY", "YR-SIGN-DATE")
+SINGLE_DEFECTS = (
+    "T3-ROW-SUM",
+    "T4-SUM",
+    "XS-NARR-T3",
+    "CELL-BLANK",
+    "STR-HEADING-NUMBER",
+    "Q-SEC6-EMPTY",
+    "YR-SIGN-DATE",
+)
 CROSS_YEAR_RULES = ("XY-CARRY", "Q-SEC5-COPY-PREV")
 
 CN_NUM = "一二三四五六七八九十"
-SEC_TITLES = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
-              "存在的主要问题及改进情况", "其他需要报告的事项")
+SEC_TITLES = (
+    "总体情况",
+    "主动公开政府信息情况",
+    "收到和处理政府信息公开申请情况",
+    "政府信息公开行政复议、行政诉讼情况",
+    "存在的主要问题及改进情况",
+    "其他需要报告的事项",
+)
 SP = "\u3000\u3000"
 
 # ------------------------------------------------------------------------------------------------ template tables
@@ -110,14 +124,26 @@ _T2_SPEC = {spec.key: spec for spec in T2_ROWS_2021}
 _T2_SPEC_19 = {spec.key: spec for spec in T2_ROWS_2019}
 T2_BLOCKS = {
     FMT_2021: (
-        ("第二十条第（一）项", ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"), ("rules", "normative_documents")),
+        (
+            "第二十条第（一）项",
+            ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+            ("rules", "normative_documents"),
+        ),
         ("第二十条第（五）项", ("信息内容", "本年处理决定数量"), ("licensing",)),
         ("第二十条第（六）项", ("信息内容", "本年处理决定数量"), ("penalty", "coercion")),
         ("第二十条第（八）项", ("信息内容", "本年收费金额（单位：万元）"), ("admin_fees",)),
     ),
     FMT_2019: (
-        ("第二十条第（一）项", ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"), ("rules", "normative_documents")),
-        ("第二十条第（五）项", ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"), ("licensing", "other_services")),
+        (
+            "第二十条第（一）项",
+            ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+            ("rules", "normative_documents"),
+        ),
+        (
+            "第二十条第（五）项",
+            ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+            ("licensing", "other_services"),
+        ),
         ("第二十条第（六）项", ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"), ("penalty", "coercion")),
         ("第二十条第（八）项", ("信息内容", "上一年项目数量", "本年增/减"), ("admin_fees",)),
         ("第二十条第（九）项", ("信息内容", "采购项目数量", "采购总金额"), ("procurement",)),
@@ -168,50 +194,160 @@ DEPTS = (
 
 # topic: (work focus, request subjects, proactive categories, activity of licensing/penalty/coercion 0..3, fees 0..2)
 TOPICS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, int, int], int]] = {
-    "market": ("市场主体登记、食品安全监管和产品质量抽检", ("企业登记档案", "食品抽检结果", "投诉举报处理结果"),
-               ("监督抽检信息", "行政执法信息", "登记注册信息"), (3, 3, 2), 1),
-    "env": ("污染防治、建设项目环评审批和环境执法", ("建设项目环评文件", "企业排污监测数据", "环境信访处理结果"),
-            ("环境质量信息", "环评审批信息", "环境执法信息"), (2, 3, 2), 0),
-    "edu": ("招生入学、学生资助和教育收费", ("学区划分依据", "教师招聘成绩", "校舍建设项目"),
-            ("招生政策信息", "学生资助信息", "教育收费信息"), (1, 1, 0), 1),
-    "health": ("医疗服务、公共卫生和卫生监督", ("医疗机构执业资质", "医疗纠纷处理", "卫生监督检查结果"),
-               ("医疗机构信息", "公共卫生信息", "卫生监督信息"), (3, 2, 1), 1),
-    "land": ("国土空间规划、用地审批和不动产登记", ("征地批复文件", "规划许可资料", "土地出让信息"),
-             ("规划公示信息", "用地审批信息", "土地供应信息"), (2, 2, 1), 1),
-    "housing": ("住房保障、工程建设管理和物业监管", ("建设工程规划资料", "保障性住房分配", "房屋征收补偿"),
-                ("住房保障信息", "工程建设信息", "房地产市场信息"), (3, 2, 1), 1),
-    "transport": ("交通基础设施建设、道路运输管理和行业安全监管", ("道路改扩建项目", "出租汽车经营权", "公交线路调整"),
-                  ("公路建设信息", "运输许可信息", "行政执法信息"), (3, 3, 1), 1),
-    "hr": ("就业创业、社会保险和劳动保障监察", ("社保缴费记录", "职称评审结果", "劳动监察处理"),
-           ("就业服务信息", "社会保险信息", "人事考试信息"), (2, 1, 0), 1),
-    "civil": ("社会救助、养老服务和社会组织管理", ("低保审批", "养老机构备案", "社会组织登记"),
-              ("社会救助信息", "养老服务信息", "社会组织信息"), (1, 1, 0), 0),
-    "finance": ("预决算公开、政府采购和资金监管", ("专项资金分配", "预算执行情况", "政府采购项目"),
-                ("预决算信息", "政府采购信息", "资金分配信息"), (0, 1, 0), 0),
-    "agri": ("乡村振兴、农业补贴和农产品质量安全", ("农业补贴发放", "土地承包经营", "农产品检测结果"),
-             ("惠农补贴信息", "农业项目信息", "农产品质量信息"), (2, 2, 1), 0),
-    "water": ("水利工程建设、河湖管理和水资源保护", ("取水许可", "河道整治工程", "防汛安排"),
-              ("水利工程信息", "河湖管理信息", "水资源信息"), (2, 2, 1), 1),
-    "safety": ("安全生产监管、应急救援和防灾减灾", ("事故调查报告", "安全生产许可", "应急预案"),
-               ("安全生产信息", "应急管理信息", "防灾减灾信息"), (2, 2, 1), 0),
-    "justice": ("法治政府建设、行政复议和公共法律服务", ("行政复议决定", "法律援助", "律师执业"),
-                ("法治建设信息", "公共法律服务信息", "普法宣传信息"), (1, 1, 0), 0),
-    "culture": ("公共文化服务、文旅市场管理和文物保护", ("景区评定", "文物保护范围", "演出审批"),
-                ("公共文化信息", "文旅市场信息", "文物保护信息"), (2, 2, 0), 1),
-    "stats": ("统计调查、统计数据发布和统计执法", ("统计数据口径", "统计调查项目", "统计执法检查"),
-              ("统计数据信息", "统计调查信息", "统计执法信息"), (0, 1, 0), 0),
-    "medins": ("医保基金监管、待遇保障和医药价格", ("医保报销政策", "定点机构协议", "基金监管检查"),
-               ("医保政策信息", "基金监管信息", "医药价格信息"), (1, 2, 0), 0),
-    "urban": ("市容环境、城市管理执法和市政设施", ("违法建设查处", "占道经营审批", "市政设施维护"),
-              ("城市管理信息", "执法公示信息", "市政设施信息"), (2, 3, 2), 1),
-    "commerce": ("招商引资、外贸外资和市场体系建设", ("商贸项目扶持", "外资企业备案", "成品油经营许可"),
-                 ("商务政策信息", "外贸外资信息", "市场建设信息"), (1, 1, 0), 0),
-    "veterans": ("退役军人安置、优抚和褒扬纪念", ("安置政策", "优抚待遇", "烈士褒扬"),
-                 ("安置政策信息", "优抚工作信息", "褒扬纪念信息"), (0, 0, 0), 0),
-    "gov": ("稳增长、保民生和重大项目建设", ("征地拆迁补偿", "重大建设项目审批", "财政资金安排"),
-            ("政策文件", "重大建设项目信息", "财政预决算信息"), (3, 3, 2), 2),
-    "street": ("社区治理、城市管理和为民服务", ("房屋征收补偿", "低保审核", "违法建设处置"),
-               ("民生保障信息", "城市管理信息", "社区治理信息"), (0, 2, 1), 0),
+    "market": (
+        "市场主体登记、食品安全监管和产品质量抽检",
+        ("企业登记档案", "食品抽检结果", "投诉举报处理结果"),
+        ("监督抽检信息", "行政执法信息", "登记注册信息"),
+        (3, 3, 2),
+        1,
+    ),
+    "env": (
+        "污染防治、建设项目环评审批和环境执法",
+        ("建设项目环评文件", "企业排污监测数据", "环境信访处理结果"),
+        ("环境质量信息", "环评审批信息", "环境执法信息"),
+        (2, 3, 2),
+        0,
+    ),
+    "edu": (
+        "招生入学、学生资助和教育收费",
+        ("学区划分依据", "教师招聘成绩", "校舍建设项目"),
+        ("招生政策信息", "学生资助信息", "教育收费信息"),
+        (1, 1, 0),
+        1,
+    ),
+    "health": (
+        "医疗服务、公共卫生和卫生监督",
+        ("医疗机构执业资质", "医疗纠纷处理", "卫生监督检查结果"),
+        ("医疗机构信息", "公共卫生信息", "卫生监督信息"),
+        (3, 2, 1),
+        1,
+    ),
+    "land": (
+        "国土空间规划、用地审批和不动产登记",
+        ("征地批复文件", "规划许可资料", "土地出让信息"),
+        ("规划公示信息", "用地审批信息", "土地供应信息"),
+        (2, 2, 1),
+        1,
+    ),
+    "housing": (
+        "住房保障、工程建设管理和物业监管",
+        ("建设工程规划资料", "保障性住房分配", "房屋征收补偿"),
+        ("住房保障信息", "工程建设信息", "房地产市场信息"),
+        (3, 2, 1),
+        1,
+    ),
+    "transport": (
+        "交通基础设施建设、道路运输管理和行业安全监管",
+        ("道路改扩建项目", "出租汽车经营权", "公交线路调整"),
+        ("公路建设信息", "运输许可信息", "行政执法信息"),
+        (3, 3, 1),
+        1,
+    ),
+    "hr": (
+        "就业创业、社会保险和劳动保障监察",
+        ("社保缴费记录", "职称评审结果", "劳动监察处理"),
+        ("就业服务信息", "社会保险信息", "人事考试信息"),
+        (2, 1, 0),
+        1,
+    ),
+    "civil": (
+        "社会救助、养老服务和社会组织管理",
+        ("低保审批", "养老机构备案", "社会组织登记"),
+        ("社会救助信息", "养老服务信息", "社会组织信息"),
+        (1, 1, 0),
+        0,
+    ),
+    "finance": (
+        "预决算公开、政府采购和资金监管",
+        ("专项资金分配", "预算执行情况", "政府采购项目"),
+        ("预决算信息", "政府采购信息", "资金分配信息"),
+        (0, 1, 0),
+        0,
+    ),
+    "agri": (
+        "乡村振兴、农业补贴和农产品质量安全",
+        ("农业补贴发放", "土地承包经营", "农产品检测结果"),
+        ("惠农补贴信息", "农业项目信息", "农产品质量信息"),
+        (2, 2, 1),
+        0,
+    ),
+    "water": (
+        "水利工程建设、河湖管理和水资源保护",
+        ("取水许可", "河道整治工程", "防汛安排"),
+        ("水利工程信息", "河湖管理信息", "水资源信息"),
+        (2, 2, 1),
+        1,
+    ),
+    "safety": (
+        "安全生产监管、应急救援和防灾减灾",
+        ("事故调查报告", "安全生产许可", "应急预案"),
+        ("安全生产信息", "应急管理信息", "防灾减灾信息"),
+        (2, 2, 1),
+        0,
+    ),
+    "justice": (
+        "法治政府建设、行政复议和公共法律服务",
+        ("行政复议决定", "法律援助", "律师执业"),
+        ("法治建设信息", "公共法律服务信息", "普法宣传信息"),
+        (1, 1, 0),
+        0,
+    ),
+    "culture": (
+        "公共文化服务、文旅市场管理和文物保护",
+        ("景区评定", "文物保护范围", "演出审批"),
+        ("公共文化信息", "文旅市场信息", "文物保护信息"),
+        (2, 2, 0),
+        1,
+    ),
+    "stats": (
+        "统计调查、统计数据发布和统计执法",
+        ("统计数据口径", "统计调查项目", "统计执法检查"),
+        ("统计数据信息", "统计调查信息", "统计执法信息"),
+        (0, 1, 0),
+        0,
+    ),
+    "medins": (
+        "医保基金监管、待遇保障和医药价格",
+        ("医保报销政策", "定点机构协议", "基金监管检查"),
+        ("医保政策信息", "基金监管信息", "医药价格信息"),
+        (1, 2, 0),
+        0,
+    ),
+    "urban": (
+        "市容环境、城市管理执法和市政设施",
+        ("违法建设查处", "占道经营审批", "市政设施维护"),
+        ("城市管理信息", "执法公示信息", "市政设施信息"),
+        (2, 3, 2),
+        1,
+    ),
+    "commerce": (
+        "招商引资、外贸外资和市场体系建设",
+        ("商贸项目扶持", "外资企业备案", "成品油经营许可"),
+        ("商务政策信息", "外贸外资信息", "市场建设信息"),
+        (1, 1, 0),
+        0,
+    ),
+    "veterans": (
+        "退役军人安置、优抚和褒扬纪念",
+        ("安置政策", "优抚待遇", "烈士褒扬"),
+        ("安置政策信息", "优抚工作信息", "褒扬纪念信息"),
+        (0, 0, 0),
+        0,
+    ),
+    "gov": (
+        "稳增长、保民生和重大项目建设",
+        ("征地拆迁补偿", "重大建设项目审批", "财政资金安排"),
+        ("政策文件", "重大建设项目信息", "财政预决算信息"),
+        (3, 3, 2),
+        2,
+    ),
+    "street": (
+        "社区治理、城市管理和为民服务",
+        ("房屋征收补偿", "低保审核", "违法建设处置"),
+        ("民生保障信息", "城市管理信息", "社区治理信息"),
+        (0, 2, 1),
+        0,
+    ),
 }
 
 
@@ -231,7 +367,12 @@ def _make_office(rng: random.Random, used: set[str]) -> dict[str, Any]:
         dept, pdept, topic = rng.choice(DEPTS)
         region = ""
         if kind == "street":
-            name, short, region, topic = f"{city}市{county}区{sub}街道办事处", f"{sub}街道", f"{city}市{county}区", "street"
+            name, short, region, topic = (
+                f"{city}市{county}区{sub}街道办事处",
+                f"{sub}街道",
+                f"{city}市{county}区",
+                "street",
+            )
         elif kind == "town":
             name, short, region, topic = f"{county}县{sub}镇人民政府", f"{sub}镇", f"{county}县", "street"
         elif kind == "county_gov":
@@ -252,13 +393,19 @@ def _make_office(rng: random.Random, used: set[str]) -> dict[str, Any]:
             if pdept is None:
                 continue
             name, short, region = f"{prov}省{pdept}", f"省{pdept}", f"{prov}省"
-        if name in used:      # the name schemes never make one name a substring of another
+        if name in used:  # the name schemes never make one name a substring of another
             continue
         used.add(name)
         base = math.exp(rng.uniform(math.log(lo), math.log(hi)))
         return {
-            "name": name, "short": short, "region": region, "kind": kind, "level": level, "topic": topic,
-            "base": base, "gov": kind.endswith("_gov") or kind == "town",
+            "name": name,
+            "short": short,
+            "region": region,
+            "kind": kind,
+            "level": level,
+            "topic": topic,
+            "base": base,
+            "gov": kind.endswith("_gov") or kind == "town",
             "rulemaking": kind in ("city_gov", "prov_gov"),
             "phone": f"{rng.randint(5, 8)}{rng.randint(0, 9999999):07d}",
             "wx": f"{short[:2] if kind in ('street', 'town') else region[-3:-1] if len(region) >= 3 else region}{rng.choice(('发布', '政务', '在线', '之声'))}",
@@ -311,14 +458,27 @@ def _poisson(rng: random.Random, lam: float) -> int:
 
 
 _LEAF_WEIGHTS = {
-    "granted": 40, "partially_granted": 9,
-    "denied_state_secret": 0.3, "denied_prohibited_by_law": 1.0, "denied_security_stability": 0.5,
-    "denied_third_party_rights": 3.0, "denied_internal_affairs": 2.0, "denied_process_info": 3.0,
-    "denied_enforcement_file": 1.2, "denied_admin_query": 1.2,
-    "unable_not_held": 20, "unable_needs_creation": 4.0, "unable_unclear_after_correction": 2.0,
-    "not_processed_petition_like": 3.5, "not_processed_repeat_request": 2.0, "not_processed_publication": 0.5,
-    "not_processed_abusive_volume": 0.5, "not_processed_confirm_existing": 1.0,
-    "other_overdue_correction": 2.0, "other_unpaid_fee": 0.4, "other_other": 0.6,
+    "granted": 40,
+    "partially_granted": 9,
+    "denied_state_secret": 0.3,
+    "denied_prohibited_by_law": 1.0,
+    "denied_security_stability": 0.5,
+    "denied_third_party_rights": 3.0,
+    "denied_internal_affairs": 2.0,
+    "denied_process_info": 3.0,
+    "denied_enforcement_file": 1.2,
+    "denied_admin_query": 1.2,
+    "unable_not_held": 20,
+    "unable_needs_creation": 4.0,
+    "unable_unclear_after_correction": 2.0,
+    "not_processed_petition_like": 3.5,
+    "not_processed_repeat_request": 2.0,
+    "not_processed_publication": 0.5,
+    "not_processed_abusive_volume": 0.5,
+    "not_processed_confirm_existing": 1.0,
+    "other_overdue_correction": 2.0,
+    "other_unpaid_fee": 0.4,
+    "other_other": 0.6,
     "other_handling": 1.5,
 }
 _ALWAYS = ("granted", "partially_granted", "unable_not_held")
@@ -343,7 +503,7 @@ def _t3_row_unique(s: str) -> bool:
 
     Same count as ``split_tokens([s], 7, accept=row sum)``, computed per candidate 总计 suffix so that the six
     applicant cells can be pruned as soon as their partial sum exceeds it (rows of 20 digits stay fast)."""
-    if len(s) == 7:                      # seven digits, seven cells: one split only
+    if len(s) == 7:  # seven digits, seven cells: one split only
         return sum(int(x) for x in s[:6]) == int(s[6])
     found = 0
     for cut in range(6, len(s)):
@@ -355,8 +515,14 @@ def _t3_row_unique(s: str) -> bool:
         # at least as many digits as the largest cell and at most one more
         if cut > 6 * len(tail) or len(tail) > cut - 4:
             continue
-        found += len(split_tokens([s[:cut]], 6, accept=lambda c, t=total: sum(int(x) for x in c) == t,
-                                  prune=functools.partial(_row_prune, s[:cut], total)))
+        found += len(
+            split_tokens(
+                [s[:cut]],
+                6,
+                accept=lambda c, t=total: sum(int(x) for x in c) == t,
+                prune=functools.partial(_row_prune, s[:cut], total),
+            )
+        )
         if found > 1:
             return False
     return found == 1
@@ -394,8 +560,16 @@ def _row_str(row: list[int]) -> str:
     return "".join(str(v) for v in row)
 
 
-def _gen_t3(rng: random.Random, office: dict, template: str, year: int, carried: list[int] | None, glued: bool,
-            min_new: int = 0, unpaid_ok: bool = False) -> dict[str, list[int]]:
+def _gen_t3(
+    rng: random.Random,
+    office: dict,
+    template: str,
+    year: int,
+    carried: list[int] | None,
+    glued: bool,
+    min_new: int = 0,
+    unpaid_ok: bool = False,
+) -> dict[str, list[int]]:
     """Table 3 as key -> 7 ints (6 applicant columns + total), every identity holding, plausible shares."""
     keys = T3_KEYS[template]
     results = RESULT_KEYS[template]
@@ -412,11 +586,10 @@ def _gen_t3(rng: random.Random, office: dict, template: str, year: int, carried:
         np_ = _sround(rng, n_new * share)
         orgs = _alloc(rng, n_new - np_, [0.55, 0.05, 0.08, 0.2, 0.12], 0.8)
         new = [np_] + orgs
-        co = list(carried) if carried is not None else [
-            min(_sround(rng, v * rng.uniform(0, 0.08)), v) for v in new]
+        co = list(carried) if carried is not None else [min(_sround(rng, v * rng.uniform(0, 0.08)), v) for v in new]
         rate = rng.uniform(0, 0.12)
         cf = [min(v + c, _sround(rng, (v + c) * rate)) for v, c in zip(new, co)]
-        while sum(cf) > sum(new):           # PL-CARRY-FORWARD: never more carried forward than newly received
+        while sum(cf) > sum(new):  # PL-CARRY-FORWARD: never more carried forward than newly received
             i = max(range(6), key=lambda j: cf[j])
             cf[i] -= 1
         # outcome weights of this report
@@ -439,8 +612,11 @@ def _gen_t3(rng: random.Random, office: dict, template: str, year: int, carried:
         for c in range(6):
             processed = new[c] + co[c] - cf[c]
             rows["total_processed"][c] = processed
-            col_w = weights if c == 0 else [x if (x > 0 and (k in _ALWAYS or rng.random() < 0.5)) else 0
-                                            for k, x in zip(results, weights)]
+            col_w = (
+                weights
+                if c == 0
+                else [x if (x > 0 and (k in _ALWAYS or rng.random() < 0.5)) else 0 for k, x in zip(results, weights)]
+            )
             for k, v in zip(results, _alloc(rng, processed, col_w)):
                 rows[k][c] = v
         t3 = {k: v + [sum(v)] for k, v in rows.items()}
@@ -490,7 +666,7 @@ def _gen_t4(rng: random.Random, office: dict, n_new: int, glued: bool, tiny: boo
         vals: list[int] = []
         for total, w in ((rec, [6, 1.2, 1, 1.5]), (direct, [5, 0.8, 1.2, 1.5]), (after, [5, 0.8, 1, 1.5])):
             parts = _alloc(rng, total, w)
-            if total >= 4 and parts[3] * 2 > total:     # keep 尚未审结 under half (PL-T4-CORRECTION)
+            if total >= 4 and parts[3] * 2 > total:  # keep 尚未审结 under half (PL-T4-CORRECTION)
                 parts[0] += parts[3] - total // 2
                 parts[3] = total // 2
             vals += parts + [total]
@@ -508,8 +684,18 @@ def _activity(rng: random.Random, level: int, office: dict) -> int:
     if level == 0:
         return 0
     lo, hi = {1: (0, 30), 2: (5, 400), 3: (60, 4000)}[level]
-    scale = {"county_dept": 0.4, "district_dept": 0.5, "city_dept": 1.0, "prov_dept": 0.5, "street": 0.4,
-             "town": 0.2, "county_gov": 1.0, "district_gov": 1.2, "city_gov": 2.0, "prov_gov": 2.5}[office["kind"]]
+    scale = {
+        "county_dept": 0.4,
+        "district_dept": 0.5,
+        "city_dept": 1.0,
+        "prov_dept": 0.5,
+        "street": 0.4,
+        "town": 0.2,
+        "county_gov": 1.0,
+        "district_gov": 1.2,
+        "city_gov": 2.0,
+        "prov_gov": 2.5,
+    }[office["kind"]]
     if rng.random() < 0.1 and lo == 0:
         return 0
     return max(0, int(math.exp(rng.uniform(math.log(lo + 1), math.log(hi + 1))) * scale) - 1)
@@ -519,9 +705,18 @@ def _gen_t2_2021(rng: random.Random, office: dict, prev: dict | None, glued: boo
     kind = office["kind"]
     lic_l, pen_l, coe_l = TOPICS[office["topic"]][3]
     fee_l = TOPICS[office["topic"]][4]
-    scale = {"street": (0, 2, 8), "town": (0, 2, 8), "county_dept": (0, 4, 25), "district_dept": (0, 4, 25),
-             "city_dept": (0, 8, 60), "prov_dept": (1, 15, 90), "county_gov": (2, 20, 120),
-             "district_gov": (2, 20, 120), "city_gov": (3, 30, 200), "prov_gov": (5, 40, 300)}[kind]
+    scale = {
+        "street": (0, 2, 8),
+        "town": (0, 2, 8),
+        "county_dept": (0, 4, 25),
+        "district_dept": (0, 4, 25),
+        "city_dept": (0, 8, 60),
+        "prov_dept": (1, 15, 90),
+        "county_gov": (2, 20, 120),
+        "district_gov": (2, 20, 120),
+        "city_gov": (3, 30, 200),
+        "prov_gov": (5, 40, 300),
+    }[kind]
     out: dict[str, dict[str, Any]] = {}
     for _ in range(30):
         docs = {}
@@ -575,11 +770,22 @@ def _gen_t2_2019(rng: random.Random, office: dict, prev: dict | None) -> dict[st
         last = prev[row]["total_published"] if prev else rng.randint(0, 200 if big else 40)
         out[row] = {"new_made": made, "new_published": published, "total_published": last + published}
     for row, lvl in (("licensing", lic_l), ("other_services", 1), ("penalty", pen_l), ("coercion", coe_l)):
-        items = (prev[row]["prev_year_items"] + prev[row]["change"]) if prev else (
-            rng.randint(0, 300 if big else 60) if lvl else rng.randint(0, 5))
+        items = (
+            (prev[row]["prev_year_items"] + prev[row]["change"])
+            if prev
+            else (rng.randint(0, 300 if big else 60) if lvl else rng.randint(0, 5))
+        )
         change = rng.choice((0, 0, 0, rng.randint(1, 12), -rng.randint(0, min(items, 6))))
-        out[row] = {"prev_year_items": items, "change": change, "decisions": _activity(rng, lvl or 1, office) if lvl or rng.random() < 0.3 else 0}
-    items = (prev["admin_fees"]["prev_year_items"] + prev["admin_fees"]["change"]) if prev else (rng.randint(0, 20) if fee_l else 0)
+        out[row] = {
+            "prev_year_items": items,
+            "change": change,
+            "decisions": _activity(rng, lvl or 1, office) if lvl or rng.random() < 0.3 else 0,
+        }
+    items = (
+        (prev["admin_fees"]["prev_year_items"] + prev["admin_fees"]["change"])
+        if prev
+        else (rng.randint(0, 20) if fee_l else 0)
+    )
     change = rng.choice((0, 0, -rng.randint(0, min(items, 2)), rng.randint(0, 2)))
     out["admin_fees"] = {"prev_year_items": items, "change": change}
     n = rng.randint(0, 60 if big else 15)
@@ -615,150 +821,279 @@ def _pick(rng: random.Random, options: tuple | list) -> Any:
 
 
 PROBLEMS: tuple[dict[str, tuple[str, ...]], ...] = (
-    {"short": ("栏目更新不及时",),
-     "p": ("部分栏目信息更新不够及时，年内自查发现{a}个栏目超过一个月未更新",
-           "栏目日常维护存在薄弱环节，{b}天以上未更新的栏目仍有{a}个"),
-     "m": ("建立栏目更新台账，由{unit}每月{d}日前逐一核查并通报，核查结果纳入年度考核",
-           "实行栏目责任人制度，明确每个栏目的维护人员和更新时限，{ny}年{mo}月底前完成全部栏目梳理"),
-     "fix": ("通过建立更新提醒机制，相关栏目已恢复正常更新", "已逐一明确栏目维护责任人，空白栏目全部补齐")},
-    {"short": ("政策解读形式单一",),
-     "p": ("政策解读形式较为单一，以文字解读为主，图解、音视频等方式运用不多",
-           "部分政策文件的解读内容过于简略，对办理条件、时限等群众关心的内容说明不够"),
-     "m": ("对重要政策同步制作图解或短视频解读，{ny}年不少于{a}期",
-           "推行政策文件与解读材料同步起草、同步审签、同步发布，解读材料逐条说明办理条件和时限"),
-     "fix": ("已制作图解、短视频等解读{a}期", "已对新出台政策全部配发多形式解读")},
-    {"short": ("答复文书不够规范",),
-     "p": ("依申请公开答复文书不够规范，案卷评查中发现{a}份答复书未写明救济途径和期限",
-           "答复文书说理不够充分，对不予公开、无法提供等情形援引依据不够准确"),
-     "m": ("修订答复文书模板，答复书出具前由法律顾问逐一审核，{ny}年{mo}月底前完成经办人员集中培训",
-           "建立依申请公开办理全流程台账，对登记、补正、延期、答复各环节逐项留痕，每季度开展{a}次案卷自查"),
-     "fix": ("已修订答复文书模板并实行法律审核", "已建立办理台账，答复文书格式统一规范")},
-    {"short": ("公开专区作用发挥不充分",),
-     "p": ("基层政务公开专区利用率不高，全年现场查阅登记仅{b}人次",
-           "政务公开专区资料更新滞后，部分查阅资料仍为上年度版本"),
-     "m": ("在{hall}增设自助查询终端，并通过网格员入户宣传专区功能，{ny}年{mo}月底前完成",
-           "专区资料实行按月更新、按季盘点，由{unit}指定专人负责"),
-     "fix": ("专区已增设查询终端并实现按月更新", "专区资料已全部更新为最新版本")},
-    {"short": ("新媒体与网站发布不同步",),
-     "p": ("政务新媒体与门户网站信息发布不同步，抽查发现{b}条信息未在网站同步公开",
-           "新媒体账号发布内容把关不严，个别信息发布后又作了更正"),
-     "m": ("明确新媒体发布的信息须同步报送网站栏目，由{unit}每周比对一次发布记录",
-           "落实新媒体信息发布三级审核，{ny}年{mo}月底前修订新媒体管理办法"),
-     "fix": ("已实行网站与新媒体同步发布", "新媒体信息审核流程已修订完善")},
-    {"short": ("信息员业务不熟",),
-     "p": ("政务公开工作人员调整较多，部分新任信息员对公开属性认定把握不准",
-           "各科室信息员多为兼职，对公开工作规范掌握不够系统"),
-     "m": ("{ny}年{mo}月底前举办信息员专题培训，编印公开属性认定操作指引",
-           "建立信息员持证上岗和以老带新制度，全年组织业务培训{a}次"),
-     "fix": ("已组织信息员专题培训{a}次", "已编印操作指引并发放至各科室")},
-    {"short": ("重点领域公开不够细",),
-     "p": ("{area}等重点领域信息公开的颗粒度不够细，部分事项只公开结果、未公开过程",
-           "重点领域公开目录更新不及时，与实际工作事项存在出入"),
-     "m": ("对照重点领域公开标准目录逐项梳理公开事项，{ny}年{mo}月底前补齐过程信息",
-           "每半年对照公开目录开展{a}次核查，目录与实际事项动态对应"),
-     "fix": ("已对照标准目录补充公开过程信息", "公开目录已完成年度更新")},
-    {"short": ("历史文件公开属性缺失",),
-     "p": ("部分历史文件未标注公开属性，网站上仍有{b}篇文件属性信息缺失",
-           "历史文件清理不够彻底，已失效文件未在网站作出标注"),
-     "m": ("组织开展历史文件公开属性复核，缺失标注的文件在{ny}年{mo}月底前全部补标",
-           "对已失效文件逐篇加注失效标识，{ny}年{mo}月底前完成清理"),
-     "fix": ("历史文件公开属性已全部补标", "已失效文件已全部加注标识")},
-    {"short": ("公众参与反馈不及时",),
-     "p": ("公众参与渠道较为单一，重要决策事项征求意见后的采纳情况公开不及时",
-           "重大决策预公开覆盖面不够，部分事项未充分听取公众意见"),
-     "m": ("对公开征求意见的事项在征集结束后{d}个工作日内公开采纳情况",
-           "编制重大行政决策事项目录，目录内事项一律向社会公开征求意见，征求意见期不少于{b}日"),
-     "fix": ("征求意见采纳情况已实现按期公开", "重大决策事项目录已编制并公开")},
-    {"short": ("数据发布不便利用",),
-     "p": ("统计和业务数据多以图片形式发布，不便于公众检索和再利用",
-           "数据类信息发布分散在多个栏目，查找不够便捷"),
-     "m": ("自{ny}年起数据类信息同步提供可下载的表格文件，并在{mo}月底前完成存量数据转换",
-           "设立数据发布专栏，集中发布各类业务数据，每季度更新{a}次"),
-     "fix": ("数据类信息已同步提供表格下载", "数据发布专栏已上线运行")},
-    {"short": ("答复期限预警缺失",),
-     "p": ("个别申请临近法定期限才作出答复，期限预警机制尚未建立",
-           "依申请公开办理环节衔接不够紧密，部分申请需延期答复"),
-     "m": ("在依申请公开办理系统中设置到期前{d}日自动提醒，{ny}年{mo}月底前上线",
-           "明确收文登记、承办、审核各环节时限，每月{d}日前通报办理进度"),
-     "fix": ("办理系统已上线期限提醒功能", "各环节办理时限已明确并按月通报")},
-    {"short": ("网站无障碍功能不完善",),
-     "p": ("门户网站无障碍和适老化功能不完善，部分页面不支持读屏",
-           "网站移动端适配不够，手机访问部分栏目显示不全"),
-     "m": ("{ny}年{mo}月底前完成网站无障碍改造，并邀请{a}名老年群众参与测试",
-           "对网站移动端页面进行适配改造，{ny}年{mo}月底前完成"),
-     "fix": ("网站无障碍改造已完成并通过测试", "网站移动端已完成适配")},
-    {"short": ("栏目设置分散重复",),
-     "p": ("信息分散在多个栏目，同类信息重复发布、口径不一",
-           "栏目设置与公开目录不完全对应，部分栏目长期空白"),
-     "m": ("按照公开目录重新归集栏目内容，合并重复栏目{a}个，{ny}年{mo}月底前完成",
-           "对长期空白的栏目予以撤并，保留栏目全部明确更新频次"),
-     "fix": ("重复栏目已合并，栏目设置与目录对应", "空白栏目已全部撤并")},
-    {"short": ("考核偏重数量",),
-     "p": ("政务公开考核指标偏重信息数量，对公开质量和群众满意度衡量不够",
-           "考核结果运用不够充分，对考核靠后的单位督促整改力度不足"),
-     "m": ("修订考核细则，提高信息准确性、解读质量等指标的分值，{ny}年度考核起执行",
-           "对考核靠后的单位实行约谈和限期整改，整改情况在{d}个工作日内书面报告"),
-     "fix": ("考核细则已修订并执行", "考核靠后单位已完成整改")},
-    {"short": ("个人信息处理不严",),
-     "p": ("公开信息中个人信息处理不够严格，自查发现{a}条公示信息未对身份证号码作去标识化处理",
-           "涉及个人信息的公示内容审核标准不统一"),
-     "m": ("建立公开前个人信息审查清单，涉及个人信息的内容一律去标识化处理后发布，{ny}年{mo}月底前完成存量信息排查",
-           "制定个人信息公示审核规则，明确可公开字段，由{unit}统一把关"),
-     "fix": ("存量公示信息已完成去标识化处理", "个人信息公示审核规则已制定")},
-    {"short": ("执法公示不完整",),
-     "p": ("行政执法公示信息不完整，少数处罚决定未在规定时限内公示",
-           "执法全过程记录与结果公示衔接不够，部分执法信息公示内容简略"),
-     "m": ("落实执法决定{d}个工作日内公示的要求，由法制审核机构每月抽查",
-           "统一执法公示内容要素，{ny}年{mo}月底前对存量公示信息逐条补正"),
-     "fix": ("执法决定已实现按时公示", "执法公示内容要素已统一")},
-    {"short": ("热点回应不及时",),
-     "p": ("对群众关注的{area}等热点问题回应不够及时，个别政策发布{a}天后才作出解读回应",
-           "涉及{area}的咨询答复口径不够统一，同类问题的答复内容存在差异"),
-     "m": ("建立热点问题收集和回应机制，涉及{area}的热点问题在{d}个工作日内回应",
-           "编制{area}常见问题答复口径，每季度更新一次并在网站公开"),
-     "fix": ("热点问题回应机制已建立并运行", "常见问题答复口径已编制公开")},
-    {"short": ("申请登记不规范",),
-     "p": ("依申请公开登记信息不完整，部分申请未记录补正和延期情况",
-           "依申请公开收件渠道较多，网上、信函和当面提交的申请未统一登记"),
-     "m": ("统一使用依申请公开登记台账，登记、补正、延期逐项填写，{ny}年{mo}月底前完成历史台账补录",
-           "各渠道收到的申请一律在{d}日内转{unit}统一登记编号"),
-     "fix": ("登记台账已统一并补录完毕", "各渠道申请已实现统一登记")},
-    {"short": ("标准目录要素不全",),
-     "p": ("公开标准目录与实际事项对应不够，{area}等事项的公开要素不全",
-           "标准目录中部分事项的公开时限和公开主体不明确"),
-     "m": ("对照标准目录逐项核对{area}等事项的公开要素，每年{mo}月底前完成目录更新",
-           "逐项明确目录事项的公开主体和时限，{ny}年{mo}月底前印发执行"),
-     "fix": ("标准目录公开要素已补充完整", "目录事项的公开主体和时限已明确")},
-    {"short": ("会议开放较少",),
-     "p": ("重要会议开放和公众列席工作开展较少，全年仅邀请公众列席会议{a}次",
-           "会议开放的事项范围偏窄，利益相关方参与不够"),
-     "m": ("制定会议开放年度计划，涉及{area}的重要会议邀请利益相关方列席，全年不少于{b}人次",
-           "扩大会议开放范围，{ny}年起涉及群众切身利益的会议一律邀请公众代表列席"),
-     "fix": ("会议开放年度计划已制定并执行", "会议开放范围已扩大")},
-    {"short": ("政策文件库分类不清",),
-     "p": ("政策文件库分类不够科学，部分文件未关联解读材料",
-           "政策文件库检索功能较弱，按主题查找文件不够便捷"),
-     "m": ("按主题和服务对象重新归类政策文件，{ny}年{mo}月底前完成全部文件与解读材料的关联",
-           "升级政策文件库检索功能，支持按主题、发文时间和文号组合查询"),
-     "fix": ("政策文件与解读材料已全部关联", "政策文件库检索功能已升级")},
-    {"short": ("网站错链断链",),
-     "p": ("网站内容安全管理存在隐患，巡查中发现{a}处错链、断链",
-           "网站附件格式不统一，部分附件无法在移动端打开"),
-     "m": ("实行网站内容每日巡查，错链断链在发现后{d}个工作日内修复",
-           "统一网站附件格式，{ny}年{mo}月底前完成存量附件转换"),
-     "fix": ("网站错链断链已全部修复", "网站附件格式已统一")},
-    {"short": ("预决算说明简略",),
-     "p": ("预决算公开的说明不够详细，{area}相关资金的绩效信息公开不足",
-           "专项资金分配结果公开不够及时，个别项目资金下达后{b}天才公开"),
-     "m": ("在预决算公开中增加项目支出绩效目标和自评结果，{ny}年起全面执行",
-           "专项资金分配结果在下达后{d}个工作日内公开，由{unit}按月核查"),
-     "fix": ("预决算公开已增加绩效信息", "专项资金分配结果已实现按时公开")},
-    {"short": ("办事指南要素不全",),
-     "p": ("部分办事指南要素不全，{a}项服务事项的办理流程与实际不一致",
-           "办事指南更新滞后于政策调整，群众按指南办理时需多次补充材料"),
-     "m": ("组织对全部办事指南逐项比对修订，{ny}年{mo}月底前完成并同步更新网站",
-           "建立政策调整与办事指南同步更新机制，政策变化后{d}个工作日内修订指南"),
-     "fix": ("办事指南已全部比对修订", "办事指南已实现随政策同步更新")},
+    {
+        "short": ("栏目更新不及时",),
+        "p": (
+            "部分栏目信息更新不够及时，年内自查发现{a}个栏目超过一个月未更新",
+            "栏目日常维护存在薄弱环节，{b}天以上未更新的栏目仍有{a}个",
+        ),
+        "m": (
+            "建立栏目更新台账，由{unit}每月{d}日前逐一核查并通报，核查结果纳入年度考核",
+            "实行栏目责任人制度，明确每个栏目的维护人员和更新时限，{ny}年{mo}月底前完成全部栏目梳理",
+        ),
+        "fix": ("通过建立更新提醒机制，相关栏目已恢复正常更新", "已逐一明确栏目维护责任人，空白栏目全部补齐"),
+    },
+    {
+        "short": ("政策解读形式单一",),
+        "p": (
+            "政策解读形式较为单一，以文字解读为主，图解、音视频等方式运用不多",
+            "部分政策文件的解读内容过于简略，对办理条件、时限等群众关心的内容说明不够",
+        ),
+        "m": (
+            "对重要政策同步制作图解或短视频解读，{ny}年不少于{a}期",
+            "推行政策文件与解读材料同步起草、同步审签、同步发布，解读材料逐条说明办理条件和时限",
+        ),
+        "fix": ("已制作图解、短视频等解读{a}期", "已对新出台政策全部配发多形式解读"),
+    },
+    {
+        "short": ("答复文书不够规范",),
+        "p": (
+            "依申请公开答复文书不够规范，案卷评查中发现{a}份答复书未写明救济途径和期限",
+            "答复文书说理不够充分，对不予公开、无法提供等情形援引依据不够准确",
+        ),
+        "m": (
+            "修订答复文书模板，答复书出具前由法律顾问逐一审核，{ny}年{mo}月底前完成经办人员集中培训",
+            "建立依申请公开办理全流程台账，对登记、补正、延期、答复各环节逐项留痕，每季度开展{a}次案卷自查",
+        ),
+        "fix": ("已修订答复文书模板并实行法律审核", "已建立办理台账，答复文书格式统一规范"),
+    },
+    {
+        "short": ("公开专区作用发挥不充分",),
+        "p": (
+            "基层政务公开专区利用率不高，全年现场查阅登记仅{b}人次",
+            "政务公开专区资料更新滞后，部分查阅资料仍为上年度版本",
+        ),
+        "m": (
+            "在{hall}增设自助查询终端，并通过网格员入户宣传专区功能，{ny}年{mo}月底前完成",
+            "专区资料实行按月更新、按季盘点，由{unit}指定专人负责",
+        ),
+        "fix": ("专区已增设查询终端并实现按月更新", "专区资料已全部更新为最新版本"),
+    },
+    {
+        "short": ("新媒体与网站发布不同步",),
+        "p": (
+            "政务新媒体与门户网站信息发布不同步，抽查发现{b}条信息未在网站同步公开",
+            "新媒体账号发布内容把关不严，个别信息发布后又作了更正",
+        ),
+        "m": (
+            "明确新媒体发布的信息须同步报送网站栏目，由{unit}每周比对一次发布记录",
+            "落实新媒体信息发布三级审核，{ny}年{mo}月底前修订新媒体管理办法",
+        ),
+        "fix": ("已实行网站与新媒体同步发布", "新媒体信息审核流程已修订完善"),
+    },
+    {
+        "short": ("信息员业务不熟",),
+        "p": (
+            "政务公开工作人员调整较多，部分新任信息员对公开属性认定把握不准",
+            "各科室信息员多为兼职，对公开工作规范掌握不够系统",
+        ),
+        "m": (
+            "{ny}年{mo}月底前举办信息员专题培训，编印公开属性认定操作指引",
+            "建立信息员持证上岗和以老带新制度，全年组织业务培训{a}次",
+        ),
+        "fix": ("已组织信息员专题培训{a}次", "已编印操作指引并发放至各科室"),
+    },
+    {
+        "short": ("重点领域公开不够细",),
+        "p": (
+            "{area}等重点领域信息公开的颗粒度不够细，部分事项只公开结果、未公开过程",
+            "重点领域公开目录更新不及时，与实际工作事项存在出入",
+        ),
+        "m": (
+            "对照重点领域公开标准目录逐项梳理公开事项，{ny}年{mo}月底前补齐过程信息",
+            "每半年对照公开目录开展{a}次核查，目录与实际事项动态对应",
+        ),
+        "fix": ("已对照标准目录补充公开过程信息", "公开目录已完成年度更新"),
+    },
+    {
+        "short": ("历史文件公开属性缺失",),
+        "p": (
+            "部分历史文件未标注公开属性，网站上仍有{b}篇文件属性信息缺失",
+            "历史文件清理不够彻底，已失效文件未在网站作出标注",
+        ),
+        "m": (
+            "组织开展历史文件公开属性复核，缺失标注的文件在{ny}年{mo}月底前全部补标",
+            "对已失效文件逐篇加注失效标识，{ny}年{mo}月底前完成清理",
+        ),
+        "fix": ("历史文件公开属性已全部补标", "已失效文件已全部加注标识"),
+    },
+    {
+        "short": ("公众参与反馈不及时",),
+        "p": (
+            "公众参与渠道较为单一，重要决策事项征求意见后的采纳情况公开不及时",
+            "重大决策预公开覆盖面不够，部分事项未充分听取公众意见",
+        ),
+        "m": (
+            "对公开征求意见的事项在征集结束后{d}个工作日内公开采纳情况",
+            "编制重大行政决策事项目录，目录内事项一律向社会公开征求意见，征求意见期不少于{b}日",
+        ),
+        "fix": ("征求意见采纳情况已实现按期公开", "重大决策事项目录已编制并公开"),
+    },
+    {
+        "short": ("数据发布不便利用",),
+        "p": ("统计和业务数据多以图片形式发布，不便于公众检索和再利用", "数据类信息发布分散在多个栏目，查找不够便捷"),
+        "m": (
+            "自{ny}年起数据类信息同步提供可下载的表格文件，并在{mo}月底前完成存量数据转换",
+            "设立数据发布专栏，集中发布各类业务数据，每季度更新{a}次",
+        ),
+        "fix": ("数据类信息已同步提供表格下载", "数据发布专栏已上线运行"),
+    },
+    {
+        "short": ("答复期限预警缺失",),
+        "p": (
+            "个别申请临近法定期限才作出答复，期限预警机制尚未建立",
+            "依申请公开办理环节衔接不够紧密，部分申请需延期答复",
+        ),
+        "m": (
+            "在依申请公开办理系统中设置到期前{d}日自动提醒，{ny}年{mo}月底前上线",
+            "明确收文登记、承办、审核各环节时限，每月{d}日前通报办理进度",
+        ),
+        "fix": ("办理系统已上线期限提醒功能", "各环节办理时限已明确并按月通报"),
+    },
+    {
+        "short": ("网站无障碍功能不完善",),
+        "p": ("门户网站无障碍和适老化功能不完善，部分页面不支持读屏", "网站移动端适配不够，手机访问部分栏目显示不全"),
+        "m": (
+            "{ny}年{mo}月底前完成网站无障碍改造，并邀请{a}名老年群众参与测试",
+            "对网站移动端页面进行适配改造，{ny}年{mo}月底前完成",
+        ),
+        "fix": ("网站无障碍改造已完成并通过测试", "网站移动端已完成适配"),
+    },
+    {
+        "short": ("栏目设置分散重复",),
+        "p": ("信息分散在多个栏目，同类信息重复发布、口径不一", "栏目设置与公开目录不完全对应，部分栏目长期空白"),
+        "m": (
+            "按照公开目录重新归集栏目内容，合并重复栏目{a}个，{ny}年{mo}月底前完成",
+            "对长期空白的栏目予以撤并，保留栏目全部明确更新频次",
+        ),
+        "fix": ("重复栏目已合并，栏目设置与目录对应", "空白栏目已全部撤并"),
+    },
+    {
+        "short": ("考核偏重数量",),
+        "p": (
+            "政务公开考核指标偏重信息数量，对公开质量和群众满意度衡量不够",
+            "考核结果运用不够充分，对考核靠后的单位督促整改力度不足",
+        ),
+        "m": (
+            "修订考核细则，提高信息准确性、解读质量等指标的分值，{ny}年度考核起执行",
+            "对考核靠后的单位实行约谈和限期整改，整改情况在{d}个工作日内书面报告",
+        ),
+        "fix": ("考核细则已修订并执行", "考核靠后单位已完成整改"),
+    },
+    {
+        "short": ("个人信息处理不严",),
+        "p": (
+            "公开信息中个人信息处理不够严格，自查发现{a}条公示信息未对身份证号码作去标识化处理",
+            "涉及个人信息的公示内容审核标准不统一",
+        ),
+        "m": (
+            "建立公开前个人信息审查清单，涉及个人信息的内容一律去标识化处理后发布，{ny}年{mo}月底前完成存量信息排查",
+            "制定个人信息公示审核规则，明确可公开字段，由{unit}统一把关",
+        ),
+        "fix": ("存量公示信息已完成去标识化处理", "个人信息公示审核规则已制定"),
+    },
+    {
+        "short": ("执法公示不完整",),
+        "p": (
+            "行政执法公示信息不完整，少数处罚决定未在规定时限内公示",
+            "执法全过程记录与结果公示衔接不够，部分执法信息公示内容简略",
+        ),
+        "m": (
+            "落实执法决定{d}个工作日内公示的要求，由法制审核机构每月抽查",
+            "统一执法公示内容要素，{ny}年{mo}月底前对存量公示信息逐条补正",
+        ),
+        "fix": ("执法决定已实现按时公示", "执法公示内容要素已统一"),
+    },
+    {
+        "short": ("热点回应不及时",),
+        "p": (
+            "对群众关注的{area}等热点问题回应不够及时，个别政策发布{a}天后才作出解读回应",
+            "涉及{area}的咨询答复口径不够统一，同类问题的答复内容存在差异",
+        ),
+        "m": (
+            "建立热点问题收集和回应机制，涉及{area}的热点问题在{d}个工作日内回应",
+            "编制{area}常见问题答复口径，每季度更新一次并在网站公开",
+        ),
+        "fix": ("热点问题回应机制已建立并运行", "常见问题答复口径已编制公开"),
+    },
+    {
+        "short": ("申请登记不规范",),
+        "p": (
+            "依申请公开登记信息不完整，部分申请未记录补正和延期情况",
+            "依申请公开收件渠道较多，网上、信函和当面提交的申请未统一登记",
+        ),
+        "m": (
+            "统一使用依申请公开登记台账，登记、补正、延期逐项填写，{ny}年{mo}月底前完成历史台账补录",
+            "各渠道收到的申请一律在{d}日内转{unit}统一登记编号",
+        ),
+        "fix": ("登记台账已统一并补录完毕", "各渠道申请已实现统一登记"),
+    },
+    {
+        "short": ("标准目录要素不全",),
+        "p": (
+            "公开标准目录与实际事项对应不够，{area}等事项的公开要素不全",
+            "标准目录中部分事项的公开时限和公开主体不明确",
+        ),
+        "m": (
+            "对照标准目录逐项核对{area}等事项的公开要素，每年{mo}月底前完成目录更新",
+            "逐项明确目录事项的公开主体和时限，{ny}年{mo}月底前印发执行",
+        ),
+        "fix": ("标准目录公开要素已补充完整", "目录事项的公开主体和时限已明确"),
+    },
+    {
+        "short": ("会议开放较少",),
+        "p": (
+            "重要会议开放和公众列席工作开展较少，全年仅邀请公众列席会议{a}次",
+            "会议开放的事项范围偏窄，利益相关方参与不够",
+        ),
+        "m": (
+            "制定会议开放年度计划，涉及{area}的重要会议邀请利益相关方列席，全年不少于{b}人次",
+            "扩大会议开放范围，{ny}年起涉及群众切身利益的会议一律邀请公众代表列席",
+        ),
+        "fix": ("会议开放年度计划已制定并执行", "会议开放范围已扩大"),
+    },
+    {
+        "short": ("政策文件库分类不清",),
+        "p": ("政策文件库分类不够科学，部分文件未关联解读材料", "政策文件库检索功能较弱，按主题查找文件不够便捷"),
+        "m": (
+            "按主题和服务对象重新归类政策文件，{ny}年{mo}月底前完成全部文件与解读材料的关联",
+            "升级政策文件库检索功能，支持按主题、发文时间和文号组合查询",
+        ),
+        "fix": ("政策文件与解读材料已全部关联", "政策文件库检索功能已升级"),
+    },
+    {
+        "short": ("网站错链断链",),
+        "p": ("网站内容安全管理存在隐患，巡查中发现{a}处错链、断链", "网站附件格式不统一，部分附件无法在移动端打开"),
+        "m": (
+            "实行网站内容每日巡查，错链断链在发现后{d}个工作日内修复",
+            "统一网站附件格式，{ny}年{mo}月底前完成存量附件转换",
+        ),
+        "fix": ("网站错链断链已全部修复", "网站附件格式已统一"),
+    },
+    {
+        "short": ("预决算说明简略",),
+        "p": (
+            "预决算公开的说明不够详细，{area}相关资金的绩效信息公开不足",
+            "专项资金分配结果公开不够及时，个别项目资金下达后{b}天才公开",
+        ),
+        "m": (
+            "在预决算公开中增加项目支出绩效目标和自评结果，{ny}年起全面执行",
+            "专项资金分配结果在下达后{d}个工作日内公开，由{unit}按月核查",
+        ),
+        "fix": ("预决算公开已增加绩效信息", "专项资金分配结果已实现按时公开"),
+    },
+    {
+        "short": ("办事指南要素不全",),
+        "p": (
+            "部分办事指南要素不全，{a}项服务事项的办理流程与实际不一致",
+            "办事指南更新滞后于政策调整，群众按指南办理时需多次补充材料",
+        ),
+        "m": (
+            "组织对全部办事指南逐项比对修订，{ny}年{mo}月底前完成并同步更新网站",
+            "建立政策调整与办事指南同步更新机制，政策变化后{d}个工作日内修订指南",
+        ),
+        "fix": ("办事指南已全部比对修订", "办事指南已实现随政策同步更新"),
+    },
 )
 
 BOILERPLATE = (
@@ -774,8 +1109,9 @@ UNITS = ("办公室", "政务公开办公室", "综合科", "法规科", "党政
 CHANNELS = ("门户网站", "政务新媒体", "公开栏", "新闻发布会")
 
 
-def _sec5(rng: random.Random, office: dict, year: int, prev_problems: list[int] | None, corrected: int,
-          used: set[tuple]) -> tuple[list[tuple[str, str]], list[int]]:
+def _sec5(
+    rng: random.Random, office: dict, year: int, prev_problems: list[int] | None, corrected: int, used: set[tuple]
+) -> tuple[list[tuple[str, str]], list[int]]:
     """Own section 五: follow-up of last year's problems, three or four problems, paired measures.
 
     ``used`` holds the (problem, wording) sequences already given to other offices of the batch: an own text never
@@ -788,14 +1124,25 @@ def _sec5(rng: random.Random, office: dict, year: int, prev_problems: list[int] 
         k = rng.choice((3, 3, 4))
         chosen = rng.sample(pool, k)
         wording = [(i, rng.randrange(2), rng.randrange(2)) for i in chosen]
-        sigs = (("p",) + tuple((i, pv) for i, pv, _ in wording[:3]), ("m",) + tuple((i, mv) for i, _, mv in wording[:3]))
+        sigs = (
+            ("p",) + tuple((i, pv) for i, pv, _ in wording[:3]),
+            ("m",) + tuple((i, mv) for i, _, mv in wording[:3]),
+        )
         if not any(sig in used for sig in sigs):
             break
     used.update(sigs)
 
     def fill(s: str) -> str:
-        return s.format(a=rng.randint(2, 9), b=rng.randint(12, 90), d=rng.randint(3, 15), mo=rng.randint(3, 9), ny=ny,
-                        unit=office["short"] + _pick(rng, UNITS), hall=_pick(rng, HALLS), area=_pick(rng, topic[1]))
+        return s.format(
+            a=rng.randint(2, 9),
+            b=rng.randint(12, 90),
+            d=rng.randint(3, 15),
+            mo=rng.randint(3, 9),
+            ny=ny,
+            unit=office["short"] + _pick(rng, UNITS),
+            hall=_pick(rng, HALLS),
+            area=_pick(rng, topic[1]),
+        )
 
     probs = [fill(PROBLEMS[i]["p"][pv]) for i, pv, _ in wording]
     meas = [fill(PROBLEMS[i]["m"][mv]) for i, _, mv in wording]
@@ -805,16 +1152,32 @@ def _sec5(rng: random.Random, office: dict, year: int, prev_problems: list[int] 
     follow = ""
     if prev_problems is not None or rng.random() < 0.5:
         src = prev_problems[0] if prev_problems else rng.randrange(len(PROBLEMS))
-        follow = (f"上年度报告提出的“{PROBLEMS[src]['short'][0]}”问题，本年"
-                  f"{fill(_pick(rng, PROBLEMS[src]['fix']))}。")
+        follow = f"上年度报告提出的“{PROBLEMS[src]['short'][0]}”问题，本年{fill(_pick(rng, PROBLEMS[src]['fix']))}。"
     ordn = [f"{CN_NUM[i]}是" for i in range(len(probs))]
     ptext = "；".join(o + p for o, p in zip(ordn, probs)) + "。"
     mtext = "；".join(o + m for o, m in zip(ordn, meas)) + "。"
-    p_intro = _pick(rng, ("本年工作中仍存在以下问题：", "当前存在的主要问题：", "对照工作要求，还存在一些问题和不足：",
-                          f"{office['short']}政府信息公开工作还存在以下问题：", "经自查，主要存在以下不足：",
-                          f"对照上级考核要求，{office['short']}还存在以下短板："))
-    m_intro = _pick(rng, ("改进措施：", "针对上述问题，", f"下一步，{office['short']}将重点做好以下工作：", "整改措施：",
-                          f"针对以上问题，{office['short']}制定了以下改进措施：", "对此，将采取以下措施："))
+    p_intro = _pick(
+        rng,
+        (
+            "本年工作中仍存在以下问题：",
+            "当前存在的主要问题：",
+            "对照工作要求，还存在一些问题和不足：",
+            f"{office['short']}政府信息公开工作还存在以下问题：",
+            "经自查，主要存在以下不足：",
+            f"对照上级考核要求，{office['short']}还存在以下短板：",
+        ),
+    )
+    m_intro = _pick(
+        rng,
+        (
+            "改进措施：",
+            "针对上述问题，",
+            f"下一步，{office['short']}将重点做好以下工作：",
+            "整改措施：",
+            f"针对以上问题，{office['short']}制定了以下改进措施：",
+            "对此，将采取以下措施：",
+        ),
+    )
     style = rng.randrange(3)
     if style == 0:
         paras = [("p", follow + p_intro + ptext + m_intro + mtext)]
@@ -860,43 +1223,60 @@ def _build_sections(rng: random.Random, rep: dict, office: dict, narr_override: 
     topic = TOPICS[office["topic"]]
     nr = _Narr()
     short = office["short"]
-    site = (f"{office['region']}人民政府门户网站" if office["kind"] in ("street", "town") or office["gov"]
-            else f"{office['name']}门户网站" if office["kind"] in ("prov_dept", "city_dept") else f"{office['region']}人民政府门户网站")
+    site = (
+        f"{office['region']}人民政府门户网站"
+        if office["kind"] in ("street", "town") or office["gov"]
+        else f"{office['name']}门户网站"
+        if office["kind"] in ("prov_dept", "city_dept")
+        else f"{office['region']}人民政府门户网站"
+    )
     contact = f"{short}{'党政综合办公室' if office['kind'] in ('street', 'town') else '办公室'}"
-    basis = ("《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）" if tpl == FMT_2021
-             else "国务院办公厅政府信息公开办公室印发的年度报告格式（国办公开办函〔2019〕60号）")
-    pre = _pick(rng, (
-        f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和{basis}编制，内容包括总体情况、主动公开政府信息情况、"
-        f"收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项共六个部分。"
-        f"报告中所列数据的统计期限为{y}年1月1日至12月31日。本报告电子版可在{site}“政府信息公开”专栏查阅下载。"
-        f"如对本报告有疑问，请与{contact}联系（电话：{office['phone']}）。",
-        f"按照《中华人民共和国政府信息公开条例》的要求，{office['name']}编制了本年度政府信息公开工作年度报告。"
-        f"报告所列数据统计期限为{y}年1月1日至12月31日，由{contact}负责汇总核对。公众可在{site}下载本报告电子版；"
-        f"对报告内容有疑问的，可致电{office['phone']}咨询。",
-        f"本年度报告根据《中华人民共和国政府信息公开条例》和{basis}的规定编写，统计期限为{y}年1月1日至{y}年12月31日。"
-        f"本报告在{site}公开，如有疑问请联系{contact}（联系电话：{office['phone']}）。",
-    ))
+    basis = (
+        "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）"
+        if tpl == FMT_2021
+        else "国务院办公厅政府信息公开办公室印发的年度报告格式（国办公开办函〔2019〕60号）"
+    )
+    pre = _pick(
+        rng,
+        (
+            f"本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和{basis}编制，内容包括总体情况、主动公开政府信息情况、"
+            f"收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项共六个部分。"
+            f"报告中所列数据的统计期限为{y}年1月1日至12月31日。本报告电子版可在{site}“政府信息公开”专栏查阅下载。"
+            f"如对本报告有疑问，请与{contact}联系（电话：{office['phone']}）。",
+            f"按照《中华人民共和国政府信息公开条例》的要求，{office['name']}编制了本年度政府信息公开工作年度报告。"
+            f"报告所列数据统计期限为{y}年1月1日至12月31日，由{contact}负责汇总核对。公众可在{site}下载本报告电子版；"
+            f"对报告内容有疑问的，可致电{office['phone']}咨询。",
+            f"本年度报告根据《中华人民共和国政府信息公开条例》和{basis}的规定编写，统计期限为{y}年1月1日至{y}年12月31日。"
+            f"本报告在{site}公开，如有疑问请联系{contact}（联系电话：{office['phone']}）。",
+        ),
+    )
     rep["preamble"] = [pre]
 
     # ---- section 一
     heads = ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
     suffix = _pick(rng, ("", "情况", "方面"))
     inline = rng.random() < 0.5 or rep["layout"] == "glued"
-    intro = _pick(rng, (
-        f"{y}年，{short}围绕{topic[0]}等重点工作，认真落实《条例》各项规定，政府信息公开工作有序开展，现将有关情况报告如下。",
-        f"{y}年，{short}按照上级政务公开工作要点部署，把政务公开与{topic[0]}结合起来推进，全年工作情况如下。",
-        f"{y}年，{short}以公开促落实、以公开促规范，围绕{topic[0]}做好政府信息公开工作。",
-    ))
+    intro = _pick(
+        rng,
+        (
+            f"{y}年，{short}围绕{topic[0]}等重点工作，认真落实《条例》各项规定，政府信息公开工作有序开展，现将有关情况报告如下。",
+            f"{y}年，{short}按照上级政务公开工作要点部署，把政务公开与{topic[0]}结合起来推进，全年工作情况如下。",
+            f"{y}年，{short}以公开促落实、以公开促规范，围绕{topic[0]}做好政府信息公开工作。",
+        ),
+    )
     # 主动公开
     p_items = _sround(rng, max(20.0, office["base"] * rng.uniform(4, 15)))
     cats = topic[2]
     parts = _alloc(rng, p_items, [3, 2, 2, 1])
-    proactive = _pick(rng, (
-        f"全年通过{site}、“{office['wx']}”微信公众号和公开栏主动公开政府信息{p_items}条，其中{cats[0]}{parts[0]}条、"
-        f"{cats[1]}{parts[1]}条、{cats[2]}{parts[2]}条、其他信息{parts[3]}条。",
-        f"全年共主动公开各类政府信息{p_items}条，主要包括{cats[0]}、{cats[1]}和{cats[2]}等内容。",
-        f"本年在{site}发布政府信息{p_items}条，重点公开{cats[0]}和{cats[1]}，做到应公开尽公开。",
-    ))
+    proactive = _pick(
+        rng,
+        (
+            f"全年通过{site}、“{office['wx']}”微信公众号和公开栏主动公开政府信息{p_items}条，其中{cats[0]}{parts[0]}条、"
+            f"{cats[1]}{parts[1]}条、{cats[2]}{parts[2]}条、其他信息{parts[3]}条。",
+            f"全年共主动公开各类政府信息{p_items}条，主要包括{cats[0]}、{cats[1]}和{cats[2]}等内容。",
+            f"本年在{site}发布政府信息{p_items}条，重点公开{cats[0]}和{cats[1]}，做到应公开尽公开。",
+        ),
+    )
     nr.figures.append({"quote_hint": f"{p_items}条", "metric": "x.proactive.items", "value": p_items})
     force_docs = rep["layout"] == "glued"
     if tpl == FMT_2021:
@@ -907,15 +1287,27 @@ def _build_sections(rng: random.Random, rep: dict, office: dict, narr_override: 
                 s = "本年" + nr.fig(f"制发行政规范性文件{iss}件", "t2.normative_documents.issued", iss)
                 if rep_:
                     s += "，" + nr.fig(f"废止{rep_}件", "t2.normative_documents.repealed", rep_)
-                s += "，" + _pick(rng, ("截至年底", "年末", "目前")) + nr.fig(f"现行有效{inf}件", "t2.normative_documents.in_force", inf)
+                s += (
+                    "，"
+                    + _pick(rng, ("截至年底", "年末", "目前"))
+                    + nr.fig(f"现行有效{inf}件", "t2.normative_documents.in_force", inf)
+                )
                 s += "，均已在规范性文件库集中公开。"
             else:
-                s = "本年未制发行政规范性文件，" + nr.fig(f"现行有效行政规范性文件{inf}件", "t2.normative_documents.in_force", inf) + "。"
+                s = (
+                    "本年未制发行政规范性文件，"
+                    + nr.fig(f"现行有效行政规范性文件{inf}件", "t2.normative_documents.in_force", inf)
+                    + "。"
+                )
             proactive += s
     else:
         made = _value(t2["normative_documents"][0])
         if isinstance(made, int) and made and rng.random() < 0.5:
-            proactive += "全年" + nr.fig(f"印发规范性文件{made}件", "t2.normative_documents.new_made", made) + "，均按规定向社会公开。"
+            proactive += (
+                "全年"
+                + nr.fig(f"印发规范性文件{made}件", "t2.normative_documents.new_made", made)
+                + "，均按规定向社会公开。"
+            )
     dec_col = 0 if tpl == FMT_2021 else 2
     decs = []
     for row, label in (("licensing", "行政许可决定"), ("penalty", "行政处罚决定"), ("coercion", "行政强制决定")):
@@ -926,7 +1318,9 @@ def _build_sections(rng: random.Random, rep: dict, office: dict, narr_override: 
         proactive += "全年作出" + "、".join(decs) + f"，相关信息均在作出决定后{rng.randint(5, 7)}个工作日内公开。"
 
     # 依申请公开
-    n_new, n_co, n_tp, n_cf = (_t3_total(t3, k) for k in ("new_received", "carried_over", "total_processed", "carried_forward"))
+    n_new, n_co, n_tp, n_cf = (
+        _t3_total(t3, k) for k in ("new_received", "carried_over", "total_processed", "carried_forward")
+    )
     g, pg = _t3_total(t3, "granted"), _t3_total(t3, "partially_granted")
     ov = narr_override or {}
     shown_new = ov.get("t3.new_received.total", n_new)
@@ -936,21 +1330,33 @@ def _build_sections(rng: random.Random, rep: dict, office: dict, narr_override: 
         apply = "全年未收到政府信息公开申请，也没有上年结转的申请。"
         nr.figures.append({"quote_hint": "未收到政府信息公开申请", "metric": "t3.new_received.total", "value": 0})
     elif shown_new == 0:
-        apply = (f"全年未收到新的政府信息公开申请，" + nr.fig(f"上年结转的{n_co}件", "t3.carried_over.total", n_co)
-                 + "申请已依法作出答复。")
+        apply = (
+            "全年未收到新的政府信息公开申请，"
+            + nr.fig(f"上年结转的{n_co}件", "t3.carried_over.total", n_co)
+            + "申请已依法作出答复。"
+        )
         nr.figures.append({"quote_hint": "未收到新的政府信息公开申请", "metric": "t3.new_received.total", "value": 0})
     else:
         verb = _pick(rng, ("新收政府信息公开申请", "共收到政府信息公开申请", "共受理政府信息公开申请"))
-        apply = _pick(rng, ("全年", f"{y}年", "本年度")) + nr.fig(f"{verb}{shown_new}件", "t3.new_received.total", shown_new)
+        apply = _pick(rng, ("全年", f"{y}年", "本年度")) + nr.fig(
+            f"{verb}{shown_new}件", "t3.new_received.total", shown_new
+        )
         np_, org = _value(t3["new_received"][0]), sum(_value(x) or 0 for x in t3["new_received"][1:6])  # type: ignore[misc]
         if "t3.new_received.total" not in ov and org and np_ and rng.random() < 0.5:
-            apply += "，其中" + nr.fig(f"自然人提出{np_}件", "t3.new_received.natural_person", np_) + "、" + nr.fig(
-                f"法人或其他组织提出{org}件",
-                "+".join(f"t3.new_received.{c}" for c in T3_APPLICANT_KEYS[1:]), org)
+            apply += (
+                "，其中"
+                + nr.fig(f"自然人提出{np_}件", "t3.new_received.natural_person", np_)
+                + "、"
+                + nr.fig(
+                    f"法人或其他组织提出{org}件", "+".join(f"t3.new_received.{c}" for c in T3_APPLICANT_KEYS[1:]), org
+                )
+            )
         if n_co:
             apply += "；" + nr.fig(f"上年结转{n_co}件", "t3.carried_over.total", n_co)
         apply += "。"
-        apply += _pick(rng, ("全年", "本年度共", "已")) + nr.fig(f"办结{shown_tp}件", "t3.total_processed.total", shown_tp)
+        apply += _pick(rng, ("全年", "本年度共", "已")) + nr.fig(
+            f"办结{shown_tp}件", "t3.total_processed.total", shown_tp
+        )
         sub = []
         if shown_g:
             sub.append(nr.fig(f"予以公开{shown_g}件", "t3.granted.total", shown_g))
@@ -962,43 +1368,74 @@ def _build_sections(rng: random.Random, rep: dict, office: dict, narr_override: 
             if rng.random() < 0.5:
                 apply += "；" + nr.fig(f"结转下年度继续办理{n_cf}件", "t3.carried_forward.total", n_cf) + "。"
             else:
-                apply += "；" + nr.fig(f"另有{n_cf}件", "t3.carried_forward.total", n_cf) + "因尚在答复期限内，结转至下一年度办理。"
+                apply += (
+                    "；"
+                    + nr.fig(f"另有{n_cf}件", "t3.carried_forward.total", n_cf)
+                    + "因尚在答复期限内，结转至下一年度办理。"
+                )
         else:
             apply += "，无结转下年度办理的申请。"
         apply += f"申请内容主要涉及{topic[1][0]}、{topic[1][1]}和{topic[1][2]}等方面。"
-    manage = _pick(rng, (
-        f"严格落实公开前保密审查和个人信息保护要求，对拟公开信息实行{_pick(rng, ('科室初审、办公室复审、分管领导终审', '承办人自审、部门负责人审核、主要负责人审定'))}，全年退回修改稿件{rng.randint(3, 40)}篇。",
-        "对本机关现行有效文件开展公开属性复核，动态调整主动公开基本目录，公开属性在拟文环节同步确定。",
-        f"落实政府信息公开审查制度，明确{_pick(rng, UNITS)}负责对拟公开信息的合法性、准确性进行审核，审核记录逐条留存。",
-        f"结合职能调整情况，对网站历年公开的{rng.randint(20, 300)}条过期信息进行了标注或下架处理。",
-    ))
-    platform = _pick(rng, (
-        f"以{site}为第一平台，优化“政府信息公开”专栏栏目设置，新增“{_pick(rng, ('政策解读', '民生实事', '重点项目', '数据发布'))}”栏目。",
-        f"在{_pick(rng, HALLS)}设置政府信息公开查阅点，为群众提供现场查阅和咨询服务。",
-        f"依托“{office['wx']}”微信公众号同步发布重要政策和解读信息，全年推送{rng.randint(12, 300)}期。",
-    ))
-    sup = _pick(rng, (
-        "将政务公开工作纳入年度绩效考核，定期通报栏目更新情况。",
-        f"全年组织政务公开业务培训{rng.randint(1, 6)}次，参训{rng.randint(15, 400)}人次。",
-        f"主动接受社会监督，通过网站留言和监督电话收集意见建议{rng.randint(3, 60)}条，均已办理回复。",
-    ))
+    manage = _pick(
+        rng,
+        (
+            f"严格落实公开前保密审查和个人信息保护要求，对拟公开信息实行{_pick(rng, ('科室初审、办公室复审、分管领导终审', '承办人自审、部门负责人审核、主要负责人审定'))}，全年退回修改稿件{rng.randint(3, 40)}篇。",
+            "对本机关现行有效文件开展公开属性复核，动态调整主动公开基本目录，公开属性在拟文环节同步确定。",
+            f"落实政府信息公开审查制度，明确{_pick(rng, UNITS)}负责对拟公开信息的合法性、准确性进行审核，审核记录逐条留存。",
+            f"结合职能调整情况，对网站历年公开的{rng.randint(20, 300)}条过期信息进行了标注或下架处理。",
+        ),
+    )
+    platform = _pick(
+        rng,
+        (
+            f"以{site}为第一平台，优化“政府信息公开”专栏栏目设置，新增“{_pick(rng, ('政策解读', '民生实事', '重点项目', '数据发布'))}”栏目。",
+            f"在{_pick(rng, HALLS)}设置政府信息公开查阅点，为群众提供现场查阅和咨询服务。",
+            f"依托“{office['wx']}”微信公众号同步发布重要政策和解读信息，全年推送{rng.randint(12, 300)}期。",
+        ),
+    )
+    sup = _pick(
+        rng,
+        (
+            "将政务公开工作纳入年度绩效考核，定期通报栏目更新情况。",
+            f"全年组织政务公开业务培训{rng.randint(1, 6)}次，参训{rng.randint(15, 400)}人次。",
+            f"主动接受社会监督，通过网站留言和监督电话收集意见建议{rng.randint(3, 60)}条，均已办理回复。",
+        ),
+    )
     if office["gov"]:
-        sup += _pick(rng, (
-            "在工作考核方面，将政务公开纳入年度目标考核；在社会评议方面，通过网上评议征集群众意见；全年未发生需要责任追究的情形。",
-            "政务公开工作考核结果与评先评优挂钩，社会评议意见已逐条反馈，本年度未发生政府信息公开责任追究情况。",
-        ))
+        sup += _pick(
+            rng,
+            (
+                "在工作考核方面，将政务公开纳入年度目标考核；在社会评议方面，通过网上评议征集群众意见；全年未发生需要责任追究的情形。",
+                "政务公开工作考核结果与评先评优挂钩，社会评议意见已逐条反馈，本年度未发生政府信息公开责任追究情况。",
+            ),
+        )
     rec, lit = _t4_total(t4, 0), _t4_total(t4, 1) + _t4_total(t4, 2)
     lit_metric = "t4.litigation_direct.total+t4.litigation_after_review.total"
     if rec == 0 and lit == 0:
-        phrase = _pick(rng, ("全年未发生因政府信息公开工作引起的行政复议和行政诉讼。", "本年度未发生因政府信息公开引起的行政复议、行政诉讼。"))
+        phrase = _pick(
+            rng,
+            (
+                "全年未发生因政府信息公开工作引起的行政复议和行政诉讼。",
+                "本年度未发生因政府信息公开引起的行政复议、行政诉讼。",
+            ),
+        )
         sup += phrase
         nr.figures.append({"quote_hint": phrase.rstrip("。"), "metric": "t4.reconsideration.total", "value": 0})
         nr.figures.append({"quote_hint": phrase.rstrip("。"), "metric": lit_metric, "value": 0})
     elif rec and lit:
-        sup += ("全年因政府信息公开工作" + nr.fig(f"被申请行政复议{rec}件", "t4.reconsideration.total", rec) + "，"
-                + nr.fig(f"被提起行政诉讼{lit}件", lit_metric, lit) + "。")
+        sup += (
+            "全年因政府信息公开工作"
+            + nr.fig(f"被申请行政复议{rec}件", "t4.reconsideration.total", rec)
+            + "，"
+            + nr.fig(f"被提起行政诉讼{lit}件", lit_metric, lit)
+            + "。"
+        )
     elif rec:
-        sup += "全年因政府信息公开工作" + nr.fig(f"被申请行政复议{rec}件", "t4.reconsideration.total", rec) + "，未发生行政诉讼。"
+        sup += (
+            "全年因政府信息公开工作"
+            + nr.fig(f"被申请行政复议{rec}件", "t4.reconsideration.total", rec)
+            + "，未发生行政诉讼。"
+        )
         nr.figures.append({"quote_hint": "未发生行政诉讼", "metric": lit_metric, "value": 0})
     else:
         sup += "全年因政府信息公开工作" + nr.fig(f"被提起行政诉讼{lit}件", lit_metric, lit) + "，未发生行政复议。"
@@ -1032,25 +1469,44 @@ def _sec6(rng: random.Random, rep: dict, office: dict, unpaid: int) -> None:
         k = max(unpaid + rng.randint(0, 2), 1)
         amount = k * rng.choice((100, 200, 300, 500, 650))
         collected = amount - unpaid * (amount // k) if unpaid < k else 0
-        fee = ("本年度共" + f"发出收费通知{k}件，通知金额合计{amount}元，实际收取信息处理费{collected}元。")
-        figs += [{"quote_hint": f"发出收费通知{k}件", "metric": "x.fee_notice.count", "value": k},
-                 {"quote_hint": f"通知金额合计{amount}元", "metric": "x.fee_notice.amount", "value": amount},
-                 {"quote_hint": f"实际收取信息处理费{collected}元", "metric": "x.fee.collected", "value": collected}]
+        fee = "本年度共" + f"发出收费通知{k}件，通知金额合计{amount}元，实际收取信息处理费{collected}元。"
+        figs += [
+            {"quote_hint": f"发出收费通知{k}件", "metric": "x.fee_notice.count", "value": k},
+            {"quote_hint": f"通知金额合计{amount}元", "metric": "x.fee_notice.amount", "value": amount},
+            {"quote_hint": f"实际收取信息处理费{collected}元", "metric": "x.fee.collected", "value": collected},
+        ]
         if unpaid:
             fee += f"其中{unpaid}名申请人逾期未按收费通知要求缴纳费用，其申请已不再处理。"
-            figs.append({"quote_hint": f"{unpaid}名申请人逾期未按收费通知要求缴纳费用", "metric": "t3.other_unpaid_fee.total", "value": unpaid})
+            figs.append(
+                {
+                    "quote_hint": f"{unpaid}名申请人逾期未按收费通知要求缴纳费用",
+                    "metric": "t3.other_unpaid_fee.total",
+                    "value": unpaid,
+                }
+            )
         rep["fee_statement"] = {"notices": k, "notice_amount_yuan": amount, "collected_yuan": collected}
     else:
-        fee = _pick(rng, ("本年度未发出收费通知，未收取信息处理费。", "本年度未向申请人收取信息处理费，也未发出收费通知。"))
+        fee = _pick(
+            rng, ("本年度未发出收费通知，未收取信息处理费。", "本年度未向申请人收取信息处理费，也未发出收费通知。")
+        )
         figs.append({"quote_hint": "未发出收费通知", "metric": "x.fee_notice.count", "value": 0})
-        figs.append({"quote_hint": "未收取信息处理费" if "未收取" in fee else "未向申请人收取信息处理费", "metric": "x.fee.collected", "value": 0})
+        figs.append(
+            {
+                "quote_hint": "未收取信息处理费" if "未收取" in fee else "未向申请人收取信息处理费",
+                "metric": "x.fee.collected",
+                "value": 0,
+            }
+        )
         rep["fee_statement"] = {"notices": 0, "notice_amount_yuan": 0, "collected_yuan": 0}
-    extra = _pick(rng, (
-        "",
-        f"{y}年，{office['short']}按照上级政务公开工作要点要求，完成了基层政务公开标准目录的年度更新。",
-        "本年度人大代表建议和政协提案的办理结果已按规定向社会公开。",
-        "本年度未发生因政府信息公开引发的泄密事件或侵犯个人隐私的情况。",
-    ))
+    extra = _pick(
+        rng,
+        (
+            "",
+            f"{y}年，{office['short']}按照上级政务公开工作要点要求，完成了基层政务公开标准目录的年度更新。",
+            "本年度人大代表建议和政协提案的办理结果已按规定向社会公开。",
+            "本年度未发生因政府信息公开引发的泄密事件或侵犯个人隐私的情况。",
+        ),
+    )
     rep["sec6"] = [("p", fee)] + ([("p", extra)] if extra else [])
 
 
@@ -1083,7 +1539,9 @@ def _tables_tab(rep: dict, which: str) -> str:
             rows.append(_tab_row(lab + rep["printed"]["t3"][key]))
     else:
         rows.append(_tab_row(["行政复议", "行政诉讼"]))
-        rows.append(_tab_row(["结果维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计", "未经复议直接起诉", "复议后起诉"]))
+        rows.append(
+            _tab_row(["结果维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计", "未经复议直接起诉", "复议后起诉"])
+        )
         rows.append(_tab_row([""] * 5 + ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"] * 2))
         rows.append(_tab_row(rep["printed"]["t4"]))
     return "\n\n".join(rows)
@@ -1106,7 +1564,15 @@ def _tables_oneline(rep: dict, which: str) -> list[str]:
             lines.append(label)
             lines += rep["printed"]["t3"][key]
     else:
-        lines += ["行政复议", "行政诉讼", *T4_COL_LABELS, "未经复议直接起诉", "复议后起诉", *T4_COL_LABELS, *T4_COL_LABELS]
+        lines += [
+            "行政复议",
+            "行政诉讼",
+            *T4_COL_LABELS,
+            "未经复议直接起诉",
+            "复议后起诉",
+            *T4_COL_LABELS,
+            *T4_COL_LABELS,
+        ]
         lines += rep["printed"]["t4"]
     return lines
 
@@ -1128,8 +1594,12 @@ def _tables_spaced(rep: dict, which: str) -> list[str]:
             if key == brk:
                 lines.append("@@PAGE@@")
     else:
-        lines += ["行政复议 行政诉讼", " ".join(T4_COL_LABELS) + " 未经复议直接起诉 复议后起诉", " ".join(T4_COL_LABELS * 2),
-                  " ".join(rep["printed"]["t4"])]
+        lines += [
+            "行政复议 行政诉讼",
+            " ".join(T4_COL_LABELS) + " 未经复议直接起诉 复议后起诉",
+            " ".join(T4_COL_LABELS * 2),
+            " ".join(rep["printed"]["t4"]),
+        ]
     return lines
 
 
@@ -1309,7 +1779,7 @@ def _plant_table_defect(rng: random.Random, rep: dict, defect: str) -> tuple[dic
     if defect == "T3-ROW-SUM":
         rows = RESULT_KEYS[tpl]
         if layout == "glued":
-            rows = [k for k in rows if int(t3[k][6]) <= 8]     # 7 single digits: one split only
+            rows = [k for k in rows if int(t3[k][6]) <= 8]  # 7 single digits: one split only
             if not rows:
                 raise _Retry("no small row for a glued T3-ROW-SUM")
         nonzero = [k for k in rows if int(t3[k][6]) > 0]
@@ -1322,10 +1792,23 @@ def _plant_table_defect(rng: random.Random, rep: dict, defect: str) -> tuple[dic
         t3[key][c] = str(new)
         col = T3_COLUMN_KEYS[c]
         six = sum(int(x) for x in t3[key][:6])
-        rec = {"rule": "T3-ROW-SUM", "where": f"t3.{key}.{col}",
-               "figures": {"printed": new, "correct": old, "row_total_printed": int(t3[key][6]), "sum_of_six_columns": six}}
-        down = [{"rule": "T3-RESULT-TOTAL", "where": f"t3.total_processed.{col}",
-                 "note": "consequence of the planted leaf cell; rulebook F.3 reports the leaf"}]
+        rec = {
+            "rule": "T3-ROW-SUM",
+            "where": f"t3.{key}.{col}",
+            "figures": {
+                "printed": new,
+                "correct": old,
+                "row_total_printed": int(t3[key][6]),
+                "sum_of_six_columns": six,
+            },
+        }
+        down = [
+            {
+                "rule": "T3-RESULT-TOTAL",
+                "where": f"t3.total_processed.{col}",
+                "note": "consequence of the planted leaf cell; rulebook F.3 reports the leaf",
+            }
+        ]
         return rec, down
     if defect == "T4-SUM":
         blocks = [b for b in range(3) if int(t4[b * 5 + 4]) > 0] or [0]
@@ -1335,8 +1818,11 @@ def _plant_table_defect(rng: random.Random, rep: dict, defect: str) -> tuple[dic
         new = old + _pick(rng, choices)
         t4[b * 5 + 4] = str(new)
         parts = [int(x) for x in t4[b * 5 : b * 5 + 4]]
-        return {"rule": "T4-SUM", "where": f"t4.{T4_BLOCK_KEYS[b]}.total",
-                "figures": dict(zip(T4_COL_KEYS[:4], parts), sum_of_four=sum(parts), printed_total=new)}, []
+        return {
+            "rule": "T4-SUM",
+            "where": f"t4.{T4_BLOCK_KEYS[b]}.total",
+            "figures": dict(zip(T4_COL_KEYS[:4], parts), sum_of_four=sum(parts), printed_total=new),
+        }, []
     if defect == "CELL-BLANK":
         t2 = rep["printed"]["t2"]
         zero = [(k, i) for k in T3_KEYS[tpl] for i in range(1, 6) if t3[k][i] == "0"]
@@ -1353,10 +1839,18 @@ def _plant_table_defect(rng: random.Random, rep: dict, defect: str) -> tuple[dic
             col = T2_SPECS[tpl][row].columns[i]
             old = t2[row][i]
             t2[row][i] = ""
-            return {"rule": "CELL-BLANK", "where": f"t2.{row}.{col}", "figures": {"printed": None, "intended": _value(old)}}, []
+            return {
+                "rule": "CELL-BLANK",
+                "where": f"t2.{row}.{col}",
+                "figures": {"printed": None, "intended": _value(old)},
+            }, []
         key, i = _pick(rng, zero)
         t3[key][i] = ""
-        return {"rule": "CELL-BLANK", "where": f"t3.{key}.{T3_COLUMN_KEYS[i]}", "figures": {"printed": None, "intended": 0}}, []
+        return {
+            "rule": "CELL-BLANK",
+            "where": f"t3.{key}.{T3_COLUMN_KEYS[i]}",
+            "figures": {"printed": None, "intended": 0},
+        }, []
     raise ValueError(defect)
 
 
@@ -1378,8 +1872,15 @@ def _plan_series(rng: random.Random, n: int, formats: tuple[str, ...]) -> list[l
     return out
 
 
-def _make_report(rng: random.Random, office: dict, year: int, formats: tuple[str, ...], prev: dict | None,
-                 series: int, used_sec5: set[tuple]) -> dict:
+def _make_report(
+    rng: random.Random,
+    office: dict,
+    year: int,
+    formats: tuple[str, ...],
+    prev: dict | None,
+    series: int,
+    used_sec5: set[tuple],
+) -> dict:
     tpl = FMT_2019 if year <= 2020 else FMT_2021
     layout = _choose_layout(rng, formats, year)
     defect = None
@@ -1398,28 +1899,53 @@ def _make_report(rng: random.Random, office: dict, year: int, formats: tuple[str
                 broken = list(carried)
                 broken[c] += d
                 if _t3_row_unique(_row_str(broken + [sum(broken)])):
-                    cross.append({"rule": "XY-CARRY", "where": f"t3.carried_over.{T3_COLUMN_KEYS[c]}",
-                                  "figures": {"this_year": broken[c], "last_year_carried_forward": carried[c],
-                                              "this_year_total": sum(broken), "last_year_total": sum(carried)}})
+                    cross.append(
+                        {
+                            "rule": "XY-CARRY",
+                            "where": f"t3.carried_over.{T3_COLUMN_KEYS[c]}",
+                            "figures": {
+                                "this_year": broken[c],
+                                "last_year_carried_forward": carried[c],
+                                "this_year_total": sum(broken),
+                                "last_year_total": sum(carried),
+                            },
+                        }
+                    )
                     carried = broken
                     break
     glued = layout == "glued"
-    t3v = _gen_t3(rng, office, tpl, year, carried, glued, min_new=1 if defect == "XS-NARR-T3" else 0,
-                  unpaid_ok=year >= 2021 and defect != "Q-SEC6-EMPTY")
+    t3v = _gen_t3(
+        rng,
+        office,
+        tpl,
+        year,
+        carried,
+        glued,
+        min_new=1 if defect == "XS-NARR-T3" else 0,
+        unpaid_ok=year >= 2021 and defect != "Q-SEC6-EMPTY",
+    )
     n_new = t3v["new_received"][6]
     t4v = _gen_t4(rng, office, n_new, glued, tiny=glued and defect == "T4-SUM")
     prev_t2 = prev["t2_values"] if prev is not None and prev["template"] == tpl else None
     t2v = _gen_t2_2021(rng, office, prev_t2, glued) if tpl == FMT_2021 else _gen_t2_2019(rng, office, prev_t2)
     signed = tpl == FMT_2019 and rng.random() < 0.4
     rep: dict[str, Any] = {
-        "office": office["name"], "level": office["level"], "year": year, "template": tpl, "layout": layout,
-        "series": series, "t3_values": t3v, "t2_values": t2v,
+        "office": office["name"],
+        "level": office["level"],
+        "year": year,
+        "template": tpl,
+        "layout": layout,
+        "series": series,
+        "t3_values": t3v,
+        "t2_values": t2v,
         "printed": {
             "t2": {k: [_fmt_num(v, signed and c == "change") for c, v in cols.items()] for k, cols in t2v.items()},
             "t3": {k: [str(x) for x in v] for k, v in t3v.items()},
             "t4": [str(x) for x in t4v],
         },
-        "heading_numbers": {}, "sec6_empty": False, "wrap_width": rng.choice((30, 32, 34, 36)),
+        "heading_numbers": {},
+        "sec6_empty": False,
+        "wrap_width": rng.choice((30, 32, 34, 36)),
         "page_break_row": _pick(rng, T3_KEYS[tpl][4:-4]),
     }
     defects: list[dict] = []
@@ -1434,8 +1960,17 @@ def _make_report(rng: random.Random, office: dict, year: int, formats: tuple[str
         table = t3v[row][6]
         if table == 0:
             metric, row, table = "t3.new_received.total", "new_received", n_new
-        alts = {t3v[a][6] + (t3v[b][6] if b else 0) for a, b in (("new_received", "carried_over"), ("total_processed", None),
-                ("new_received", None), ("total_processed", "carried_forward"), ("carried_over", None), ("carried_forward", None))}
+        alts = {
+            t3v[a][6] + (t3v[b][6] if b else 0)
+            for a, b in (
+                ("new_received", "carried_over"),
+                ("total_processed", None),
+                ("new_received", None),
+                ("total_processed", "carried_forward"),
+                ("carried_over", None),
+                ("carried_forward", None),
+            )
+        }
         for _ in range(50):
             shown = table + _pick(rng, (1, 2, 3, 5, -1, -2))
             if shown > 0 and shown not in alts:
@@ -1443,10 +1978,18 @@ def _make_report(rng: random.Random, office: dict, year: int, formats: tuple[str
         narr_override[metric] = shown
         defects.append({"rule": "XS-NARR-T3", "where": metric, "figures": {"narrative": shown, "table": table}})
     elif defect == "STR-HEADING-NUMBER":
-        k = rng.choice((2, 2, 2, 3, 4, 5, 6))      # mostly '2、' as in real reports; 三-五 follow a table
+        k = rng.choice((2, 2, 2, 3, 4, 5, 6))  # mostly '2、' as in real reports; 三-五 follow a table
         rep["heading_numbers"][k] = str(k)
-        defects.append({"rule": "STR-HEADING-NUMBER", "where": f"section {CN_NUM[k - 1]} heading",
-                        "figures": {"printed": f"{k}、{SEC_TITLES[k - 1]}", "expected": f"{CN_NUM[k - 1]}、{SEC_TITLES[k - 1]}"}})
+        defects.append(
+            {
+                "rule": "STR-HEADING-NUMBER",
+                "where": f"section {CN_NUM[k - 1]} heading",
+                "figures": {
+                    "printed": f"{k}、{SEC_TITLES[k - 1]}",
+                    "expected": f"{CN_NUM[k - 1]}、{SEC_TITLES[k - 1]}",
+                },
+            }
+        )
     elif defect == "Q-SEC6-EMPTY":
         rep["sec6_empty"] = True
     _build_sections(rng, rep, office, narr_override)
@@ -1479,8 +2022,13 @@ def _make_report(rng: random.Random, office: dict, year: int, formats: tuple[str
     if defect == "YR-SIGN-DATE":
         m = rng.choice((11, 12, 12, 12))
         d = rng.randint(10, 30)
-        defects.append({"rule": "YR-SIGN-DATE", "where": "signature",
-                        "figures": {"sign_date": f"{year}-{m:02d}-{d:02d}", "statistical_year": year}})
+        defects.append(
+            {
+                "rule": "YR-SIGN-DATE",
+                "where": "signature",
+                "figures": {"sign_date": f"{year}-{m:02d}-{d:02d}", "statistical_year": year},
+            }
+        )
         sign = (year, m, d)
     else:
         m = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
@@ -1505,11 +2053,18 @@ def _gold_tables(rep: dict) -> dict[str, Any]:
 
 def _record(rep: dict) -> dict[str, Any]:
     return {
-        "file": rep["file"], "office": rep["office"], "level": rep["level"], "year": rep["year"],
-        "template": rep["template"], "layout": rep["layout"],
-        "defects": rep["defects"], "downstream": rep["downstream"],
-        "series": rep["series"], "prev_file": rep.get("prev_file"),
-        "sec5_source": rep["sec5_source"], "fee_statement": rep["fee_statement"],
+        "file": rep["file"],
+        "office": rep["office"],
+        "level": rep["level"],
+        "year": rep["year"],
+        "template": rep["template"],
+        "layout": rep["layout"],
+        "defects": rep["defects"],
+        "downstream": rep["downstream"],
+        "series": rep["series"],
+        "prev_file": rep.get("prev_file"),
+        "sec5_source": rep["sec5_source"],
+        "fee_statement": rep["fee_statement"],
         "signature_date": rep["signature_date"],
         "sections_present": {str(i): True for i in range(1, 7)},
         "tables": _gold_tables(rep),
@@ -1585,8 +2140,10 @@ def main(argv: list[str] | None = None) -> int:
     records = generate(args.outdir, args.n, args.seed, tuple(f.strip() for f in args.formats.split(",") if f.strip()))
     dt = time.perf_counter() - t0
     planted = sum(1 for r in records if r["defects"])
-    print(f"wrote {len(records)} reports ({planted} with planted defects) and manifest.jsonl to {args.outdir} in {dt:.1f}s",
-          file=sys.stderr)
+    print(
+        f"wrote {len(records)} reports ({planted} with planted defects) and manifest.jsonl to {args.outdir} in {dt:.1f}s",
+        file=sys.stderr,
+    )
     return 0
 
 

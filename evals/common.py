@@ -50,7 +50,9 @@ def report_format(name: str) -> str:
 def corpus_reports(shared: Path) -> list[Path]:
     """Every report of ``corpus/real`` (all formats, SOURCES.md excluded) and the seed, sorted."""
     real = shared / "corpus" / "real"
-    files = sorted(p for p in real.iterdir() if p.is_file() and p.name != "SOURCES.md" and p.name.endswith(REPORT_SUFFIXES))
+    files = sorted(
+        p for p in real.iterdir() if p.is_file() and p.name != "SOURCES.md" and p.name.endswith(REPORT_SUFFIXES)
+    )
     seed = shared / "seeds" / SEED_NAME
     return files + ([seed] if seed.is_file() else [])
 
@@ -119,8 +121,17 @@ class Metric:
         return self.value >= self.threshold - 1e-12
 
     def as_dict(self) -> dict[str, Any]:
-        return {"suite": self.suite, "name": self.name, "value": self.value, "threshold": self.threshold, "op": self.op,
-                "passed": self.passed, "key": self.key, "item": self.item, "detail": self.detail}
+        return {
+            "suite": self.suite,
+            "name": self.name,
+            "value": self.value,
+            "threshold": self.threshold,
+            "op": self.op,
+            "passed": self.passed,
+            "key": self.key,
+            "item": self.item,
+            "detail": self.detail,
+        }
 
 
 @dataclass

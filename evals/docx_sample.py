@@ -22,8 +22,11 @@ def manifest() -> dict[str, dict]:
 
 ENTRY = manifest()["clean_spaced_2023.txt"]
 TABLES = ENTRY["tables"]
-NARRATIVE = [ln for ln in (FIXTURES / "clean_spaced_2023.txt").read_text(encoding="utf-8").splitlines()
-             if not any(ch.isdigit() for ch in ln[-3:]) or "年" in ln]
+NARRATIVE = [
+    ln
+    for ln in (FIXTURES / "clean_spaced_2023.txt").read_text(encoding="utf-8").splitlines()
+    if not any(ch.isdigit() for ch in ln[-3:]) or "年" in ln
+]
 
 
 def _v(value) -> str:
@@ -53,8 +56,12 @@ def _add_t3(doc, rows: list, merged: bool) -> None:
             first = group_start.get(spec.group)
             if first is None:
                 group_start[spec.group] = cells[1]
-                cells[1].text = {"denied": "（三）不予公开", "unable": "（四）无法提供", "not_processed": "（五）不予处理",
-                                 "other_handling": "（六）其他处理"}[spec.group]
+                cells[1].text = {
+                    "denied": "（三）不予公开",
+                    "unable": "（四）无法提供",
+                    "not_processed": "（五）不予处理",
+                    "other_handling": "（六）其他处理",
+                }[spec.group]
             else:
                 first.merge(cells[1])
         elif spec.group == "outcomes":
@@ -78,8 +85,12 @@ def build_docx(split_t3: bool) -> bytes:
         cells[0].text = label
         for i, col in enumerate(("issued", "repealed", "in_force")):
             cells[1 + i].text = _v(TABLES["t2"][key][col])
-    for label, key, col in (("行政许可", "licensing", "decisions"), ("行政处罚", "penalty", "decisions"),
-                            ("行政强制", "coercion", "decisions"), ("行政事业性收费", "admin_fees", "amount_wan_yuan")):
+    for label, key, col in (
+        ("行政许可", "licensing", "decisions"),
+        ("行政处罚", "penalty", "decisions"),
+        ("行政强制", "coercion", "decisions"),
+        ("行政事业性收费", "admin_fees", "amount_wan_yuan"),
+    ):
         cells = t2.add_row().cells
         cells[0].text = label
         cells[1].merge(cells[3]).text = _v(TABLES["t2"][key][col])
@@ -113,5 +124,3 @@ def build_docx(split_t3: bool) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-

@@ -70,7 +70,13 @@ class Edit:
     def to_json(self) -> dict[str, Any]:
         if len(self.old) <= 40:
             return {"at": self.at, "old": self.old, "new": self.new}
-        return {"at": self.at, "old_len": len(self.old), "old_sha1": _sha1(self.old), "old_head": self.old[:16], "new": self.new}
+        return {
+            "at": self.at,
+            "old_len": len(self.old),
+            "old_sha1": _sha1(self.old),
+            "old_head": self.old[:16],
+            "new": self.new,
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any], text: str) -> Edit:
@@ -114,7 +120,16 @@ class Case:
     @classmethod
     def from_json(cls, d: dict[str, Any], text: str | None = None) -> Case:
         edits = [Edit.from_json(e, text or "") for e in d.get("edits", [])] if text is not None else []
-        return cls(d["id"], d["source"], d["kind"], d["expect"], list(d.get("also", [])), edits, d.get("note", ""), d.get("skip", ""))
+        return cls(
+            d["id"],
+            d["source"],
+            d["kind"],
+            d["expect"],
+            list(d.get("also", [])),
+            edits,
+            d.get("note", ""),
+            d.get("skip", ""),
+        )
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
@@ -123,7 +138,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     last = None
     for e in sorted(edits, key=lambda e: e.at, reverse=True):
         if out[e.at : e.at + len(e.old)] != e.old:
-            raise ValueError(f"edit at {e.at}: expected {e.old[:20]!r}, found {out[e.at:e.at + len(e.old)][:20]!r}")
+            raise ValueError(f"edit at {e.at}: expected {e.old[:20]!r}, found {out[e.at : e.at + len(e.old)][:20]!r}")
         if last is not None and e.at + len(e.old) > last:
             raise ValueError("overlapping edits")
         out = out[: e.at] + e.new + out[e.at + len(e.old) :]
@@ -181,7 +196,11 @@ class Source:
 
     def compact_find(self, needle: str, start: int = 0, end: int | None = None, last: bool = False) -> int:
         key = re.sub(r"\s+", "", _norm(needle))
-        idx = self.view.compact.rfind(key, start, end) if last else self.view.compact.find(key, start, end if end is not None else len(self.view.compact))
+        idx = (
+            self.view.compact.rfind(key, start, end)
+            if last
+            else self.view.compact.find(key, start, end if end is not None else len(self.view.compact))
+        )
         return idx
 
     def line_compact(self, number: int) -> int:
@@ -281,8 +300,11 @@ class Source:
             tail = None
             for j in range(len(pieces) - len(same), -1, -1):  # the last window of pipe cells that reads as the cells
                 window = pieces[j : j + len(same)]
-                if all(norm[pa:pb].strip().replace(" ", "") == (other.raw.replace(" ", "") if other.kind != "blank" else "")
-                       for (r, c, other), (pa, pb) in zip(same, window)):
+                if all(
+                    norm[pa:pb].strip().replace(" ", "")
+                    == (other.raw.replace(" ", "") if other.kind != "blank" else "")
+                    for (r, c, other), (pa, pb) in zip(same, window)
+                ):
                     tail = window
                     break
             if tail is None:
@@ -307,7 +329,7 @@ class Source:
         if len(toks) < len(nonblank):
             return None
         tail = toks[len(toks) - len(nonblank) :]
-        for (r, c, other), m in zip(nonblank, tail):
+        for (_r, _c, other), m in zip(nonblank, tail):
             if m.group(0).rstrip(".").replace(" ", "") != other.raw.replace(" ", ""):
                 return None
         pos = next(i for i, (r, c, _) in enumerate(nonblank) if (r, c) == (row, col))
@@ -325,7 +347,9 @@ class Source:
         if hit is None:
             return None
         a, b, raws = hit
-        cols = list(self.table(tname).rows[row]) if tname != "t4" else [f"{blk}.{c}" for blk in T4_BLOCKS for c in T4_COLS]
+        cols = (
+            list(self.table(tname).rows[row]) if tname != "t4" else [f"{blk}.{c}" for blk in T4_BLOCKS for c in T4_COLS]
+        )
         return a, b, raws, cols
 
     def _find_runs(self) -> dict[tuple[str, str], tuple[int, int, list[str]]]:
@@ -520,7 +544,11 @@ def _narrated(src: Source, row: str) -> bool:
     for f in src.review.figures:
         for part in f.metric.split("+"):
             bits = part.split(".")
-            if len(bits) == 3 and bits[0] == "t3" and (bits[1] == row or (bits[1].endswith("*") and row.startswith(bits[1][:-1]))):
+            if (
+                len(bits) == 3
+                and bits[0] == "t3"
+                and (bits[1] == row or (bits[1].endswith("*") and row.startswith(bits[1][:-1])))
+            ):
                 return True
     return False
 
@@ -624,8 +652,12 @@ def k_t3_leaf_cell(src: Source, rng: random.Random, i: int) -> Injection:
     r, c = rng.choice(_t3_cells(src, _leaf_rows(src), APPLICANT))
     v = _num(src, "t3", r, c)
     new = v + _delta(rng, v)
-    return Injection(src.edits_for({("t3", r, c): _fmt(new)}), f"t3.{r}.{c} {_fmt(v)} -> {_fmt(new)}", _t3_also(src, {r}),
-                     {("t3", r, c): new})
+    return Injection(
+        src.edits_for({("t3", r, c): _fmt(new)}),
+        f"t3.{r}.{c} {_fmt(v)} -> {_fmt(new)}",
+        _t3_also(src, {r}),
+        {("t3", r, c): new},
+    )
 
 
 @kind("t3_balance_row_cell", "T3-ROW-SUM", 2)
@@ -634,8 +666,12 @@ def k_t3_balance_row_cell(src: Source, rng: random.Random, i: int) -> Injection:
     r, c = rng.choice(_t3_cells(src, list(BALANCE_ROWS), APPLICANT))
     v = _num(src, "t3", r, c)
     new = v + _delta(rng, v)
-    return Injection(src.edits_for({("t3", r, c): _fmt(new)}), f"t3.{r}.{c} {_fmt(v)} -> {_fmt(new)}", _t3_also(src, {r}),
-                     {("t3", r, c): new})
+    return Injection(
+        src.edits_for({("t3", r, c): _fmt(new)}),
+        f"t3.{r}.{c} {_fmt(v)} -> {_fmt(new)}",
+        _t3_also(src, {r}),
+        {("t3", r, c): new},
+    )
 
 
 @kind("t3_total_cell", "T3-ROW-SUM", 2)
@@ -644,8 +680,12 @@ def k_t3_total_cell(src: Source, rng: random.Random, i: int) -> Injection:
     r, c = rng.choice(_t3_cells(src, list(src.report.t3.rows), ("total",)))
     v = _num(src, "t3", r, c)
     new = v + _delta(rng, v)
-    return Injection(src.edits_for({("t3", r, c): _fmt(new)}), f"t3.{r}.total {_fmt(v)} -> {_fmt(new)}", _t3_also(src, {r}),
-                     {("t3", r, c): new})
+    return Injection(
+        src.edits_for({("t3", r, c): _fmt(new)}),
+        f"t3.{r}.total {_fmt(v)} -> {_fmt(new)}",
+        _t3_also(src, {r}),
+        {("t3", r, c): new},
+    )
 
 
 @kind("t3_outcome_shift", "T3-RESULT-TOTAL", 2)
@@ -658,8 +698,12 @@ def k_t3_outcome_shift(src: Source, rng: random.Random, i: int) -> Injection:
         raise Skip("row total not a number")
     d = rng.choice([d for d in (1, 2, 3, -1) if v + d >= 0 and tot + d >= 0])
     ch = {("t3", r, c): v + d, ("t3", r, "total"): tot + d}
-    return Injection(src.edits_for({k: _fmt(x) for k, x in ch.items()}), f"t3.{r}.{c} and total +{d}" if d > 0 else f"t3.{r}.{c} and total {d}",
-                     _t3_also(src, {r}), ch)
+    return Injection(
+        src.edits_for({k: _fmt(x) for k, x in ch.items()}),
+        f"t3.{r}.{c} and total +{d}" if d > 0 else f"t3.{r}.{c} and total {d}",
+        _t3_also(src, {r}),
+        ch,
+    )
 
 
 @kind("t3_carry_shift", "T3-COL-BALANCE", 2)
@@ -672,21 +716,30 @@ def k_t3_carry_shift(src: Source, rng: random.Random, i: int) -> Injection:
         raise Skip("row total not a number")
     d = rng.choice([d for d in (1, 2, 3, -1) if v + d >= 0 and tot + d >= 0])
     ch = {("t3", r, c): v + d, ("t3", r, "total"): tot + d}
-    return Injection(src.edits_for({k: _fmt(x) for k, x in ch.items()}), f"t3.{r}.{c} and total {d:+d}", _t3_also(src, {r}), ch)
+    return Injection(
+        src.edits_for({k: _fmt(x) for k, x in ch.items()}), f"t3.{r}.{c} and total {d:+d}", _t3_also(src, {r}), ch
+    )
 
 
 @kind("t3_carry_impossible", "PL-CARRY-IMPOSSIBLE", 1)
 def k_t3_carry_impossible(src: Source, rng: random.Random, i: int) -> Injection:
     """Carry forward more than was open (R25 > R01 + R02) in one column, total adjusted."""
     c = rng.choice(APPLICANT[:1] + tuple(x for x in APPLICANT[1:] if (_num(src, "t3", "new_received", x) or 0) > 0))
-    new, co, cf, tot = (_num(src, "t3", r, col) for r, col in (("new_received", c), ("carried_over", c), ("carried_forward", c), ("carried_forward", "total")))
+    new, co, cf, tot = (
+        _num(src, "t3", r, col)
+        for r, col in (("new_received", c), ("carried_over", c), ("carried_forward", c), ("carried_forward", "total"))
+    )
     if None in (new, co, cf, tot):
         raise Skip("table 3 balance rows not numeric")
     target = new + co + rng.choice([1, 2, 5])
     d = target - cf
     ch = {("t3", "carried_forward", c): target, ("t3", "carried_forward", "total"): tot + d}
-    return Injection(src.edits_for({k: _fmt(x) for k, x in ch.items()}), f"t3.carried_forward.{c} {_fmt(cf)} -> {_fmt(target)} (open {_fmt(new + co)})",
-                     _t3_also(src, {"carried_forward"}), ch)
+    return Injection(
+        src.edits_for({k: _fmt(x) for k, x in ch.items()}),
+        f"t3.carried_forward.{c} {_fmt(cf)} -> {_fmt(target)} (open {_fmt(new + co)})",
+        _t3_also(src, {"carried_forward"}),
+        ch,
+    )
 
 
 @kind("t4_total", "T4-SUM", 2)
@@ -700,8 +753,12 @@ def k_t4_total(src: Source, rng: random.Random, i: int) -> Injection:
     if v is None:
         raise Skip("table-4 total not a number")
     new = v + _delta(rng, v)
-    return Injection(src.edits_for({("t4", blk, "total"): _fmt(new)}), f"t4.{blk}.total {_fmt(v)} -> {_fmt(new)}",
-                     ["XS-NARR-T4", "PL-T4-CORRECTION", "PL-ZERO-WITH-NARRATIVE"], {("t4", blk, "total"): new})
+    return Injection(
+        src.edits_for({("t4", blk, "total"): _fmt(new)}),
+        f"t4.{blk}.total {_fmt(v)} -> {_fmt(new)}",
+        ["XS-NARR-T4", "PL-T4-CORRECTION", "PL-ZERO-WITH-NARRATIVE"],
+        {("t4", blk, "total"): new},
+    )
 
 
 @kind("t4_result", "T4-SUM", 2)
@@ -716,10 +773,17 @@ def k_t4_result(src: Source, rng: random.Random, i: int) -> Injection:
         raise Skip("table-4 cell not a number")
     new = v + _delta(rng, v)
     also = ["XS-NARR-T4", "PL-T4-CORRECTION", "PL-T4-AFTER-REVIEW", "Q-SEC5-CORRECTED-CASES", "PL-ZERO-WITH-NARRATIVE"]
-    return Injection(src.edits_for({("t4", blk, col): _fmt(new)}), f"t4.{blk}.{col} {_fmt(v)} -> {_fmt(new)}", also, {("t4", blk, col): new})
+    return Injection(
+        src.edits_for({("t4", blk, col): _fmt(new)}),
+        f"t4.{blk}.{col} {_fmt(v)} -> {_fmt(new)}",
+        also,
+        {("t4", blk, col): new},
+    )
 
 
-def _zero_cells(src: Source, tables=("t2", "t3", "t4"), exclude_blank_tables: bool = False) -> list[tuple[str, str, str]]:
+def _zero_cells(
+    src: Source, tables=("t2", "t3", "t4"), exclude_blank_tables: bool = False
+) -> list[tuple[str, str, str]]:
     out = []
     for name in tables:
         t = src.table(name)
@@ -737,9 +801,15 @@ def _zero_cells(src: Source, tables=("t2", "t3", "t4"), exclude_blank_tables: bo
 @kind("cell_blank", "CELL-BLANK", 2)
 def k_cell_blank(src: Source, rng: random.Random, i: int) -> Injection:
     """Leave a 0 cell blank (reviewers expect an explicit 0)."""
-    if src.report.t3.layout not in ("tab", "markdown", "slots") and src.report.t2.layout not in ("tab", "markdown", "slots"):
+    if src.report.t3.layout not in ("tab", "markdown", "slots") and src.report.t2.layout not in (
+        "tab",
+        "markdown",
+        "slots",
+    ):
         raise Skip("layout without cell separators (spaced/glued): a blank cell leaves no trace in the text")
-    cells = [x for x in _zero_cells(src, exclude_blank_tables=True) if src.table(x[0]).layout in ("tab", "markdown", "slots")]
+    cells = [
+        x for x in _zero_cells(src, exclude_blank_tables=True) if src.table(x[0]).layout in ("tab", "markdown", "slots")
+    ]
     if not cells:
         raise Skip("no zero cell in a table without blanks")
     t, r, c = rng.choice(cells)
@@ -762,7 +832,11 @@ def _t2_decision_cells(src: Source) -> list[tuple[str, str, str]]:
     t2 = src.report.t2
     if not t2.ok:
         return []
-    return [("t2", r, "decisions") for r in ("licensing", "penalty", "coercion") if _num(src, "t2", r, "decisions") is not None]
+    return [
+        ("t2", r, "decisions")
+        for r in ("licensing", "penalty", "coercion")
+        if _num(src, "t2", r, "decisions") is not None
+    ]
 
 
 @kind("cell_negative", "CELL-NEG", 2)
@@ -777,7 +851,9 @@ def k_cell_negative(src: Source, rng: random.Random, i: int) -> Injection:
     v = _num(src, t, r, c)
     new = -v if v else -rng.choice([1, 2, 3])
     also = _t3_also(src, {r}) if t == "t3" else ["XS-NARR-T2"]
-    return Injection(src.edits_for({(t, r, c): _fmt(new)}), f"{t}.{r}.{c} {_fmt(v)} -> {_fmt(new)}", also, {(t, r, c): new})
+    return Injection(
+        src.edits_for({(t, r, c): _fmt(new)}), f"{t}.{r}.{c} {_fmt(v)} -> {_fmt(new)}", also, {(t, r, c): new}
+    )
 
 
 @kind("cell_decimal", "CELL-NONINT", 2)
@@ -792,7 +868,9 @@ def k_cell_decimal(src: Source, rng: random.Random, i: int) -> Injection:
     v = _num(src, t, r, c)
     new = v + 0.5
     also = _t3_also(src, {r}) if t == "t3" else ["XS-NARR-T2"]
-    return Injection(src.edits_for({(t, r, c): f"{_fmt(v)}.5"}), f"{t}.{r}.{c} {_fmt(v)} -> {_fmt(v)}.5", also, {(t, r, c): new})
+    return Injection(
+        src.edits_for({(t, r, c): f"{_fmt(v)}.5"}), f"{t}.{r}.{c} {_fmt(v)} -> {_fmt(v)}.5", also, {(t, r, c): new}
+    )
 
 
 @kind("cell_unit_fee", "CELL-UNIT-FEE", 2, needs_silent=True)
@@ -807,8 +885,12 @@ def k_cell_unit_fee(src: Source, rng: random.Random, i: int) -> Injection:
     else:
         new = int(round(v * 10000)) if v else rng.randint(300, 9000)
         raw = f"{new}元"
-    return Injection(src.edits_for({("t2", "admin_fees", "amount_wan_yuan"): raw}), f"t2.admin_fees {_fmt(v)} -> {raw}", ["XS-FEE-T2", "XS-NARR-T2"],
-                     {("t2", "admin_fees", "amount_wan_yuan"): new})
+    return Injection(
+        src.edits_for({("t2", "admin_fees", "amount_wan_yuan"): raw}),
+        f"t2.admin_fees {_fmt(v)} -> {raw}",
+        ["XS-FEE-T2", "XS-NARR-T2"],
+        {("t2", "admin_fees", "amount_wan_yuan"): new},
+    )
 
 
 @kind("t3_drop_row", "STR-LABELS-EXACT", 2)
@@ -859,8 +941,13 @@ def k_t3_drop_row(src: Source, rng: random.Random, i: int) -> Injection:
         edit = Edit(oa, src.text[oa:ob], "")
     nonzero = not all(c.kind == "number" and c.value == 0 for c in t3.rows[r].values())
     also = _t3_also(src, {r}) if nonzero else ["CELL-BLANK"]
-    return Injection([edit], f"drop t3 row {r}" + (" (non-zero)" if nonzero else ""), also + ["CELL-BLANK"],
-                     {("t3", r, c): None for c in T3_COLS}, free_tables=("t3row:" + r,))
+    return Injection(
+        [edit],
+        f"drop t3 row {r}" + (" (non-zero)" if nonzero else ""),
+        also + ["CELL-BLANK"],
+        {("t3", r, c): None for c in T3_COLS},
+        free_tables=("t3row:" + r,),
+    )
 
 
 def _figure_edit(src: Source, rng: random.Random, prefix: str) -> Injection:
@@ -868,7 +955,11 @@ def _figure_edit(src: Source, rng: random.Random, prefix: str) -> Injection:
     from reviewer.checks.crosssection import compare_figures
 
     ctx = Context(report=src.report, figures=src.review.figures)
-    comps = [c for c in compare_figures(ctx) if c.figure.metric.startswith(prefix) and c.agrees and c.figure.value > 0 and not c.figure.approximate]
+    comps = [
+        c
+        for c in compare_figures(ctx)
+        if c.figure.metric.startswith(prefix) and c.agrees and c.figure.value > 0 and not c.figure.approximate
+    ]
     rng.shuffle(comps)
     for c in comps:
         f = c.figure
@@ -938,7 +1029,9 @@ def k_heading_renumber(src: Source, rng: random.Random, i: int) -> Injection:
     a, _ = src.heading_span(n)
     ci = src.view.to_compact(a)
     new = f"{n}{rng.choice(['、', '.'])}"
-    return Injection([src.edit_compact(ci, ci + 2, new)], f"heading {chinese_ordinal(n)}、 -> {new}", [], sections_change=True)
+    return Injection(
+        [src.edit_compact(ci, ci + 2, new)], f"heading {chinese_ordinal(n)}、 -> {new}", [], sections_change=True
+    )
 
 
 @kind("title_year", "YR-TITLE", 1, needs_silent=True)
@@ -955,8 +1048,11 @@ def k_title_year(src: Source, rng: random.Random, i: int) -> Injection:
         raise Skip("no year in title")
     year = int(m.group(0))
     new = year + rng.choice([-1, 1])
-    return Injection([src.edit_compact(ti + m.start(), ti + m.end(), str(new))], f"title year {year} -> {new}",
-                     ["YR-PERIOD", "YR-SIGN-DATE", "YR-BODY-YEAR", "STR-TEMPLATE-VERSION"])
+    return Injection(
+        [src.edit_compact(ti + m.start(), ti + m.end(), str(new))],
+        f"title year {year} -> {new}",
+        ["YR-PERIOD", "YR-SIGN-DATE", "YR-BODY-YEAR", "STR-TEMPLATE-VERSION"],
+    )
 
 
 @kind("period", "YR-PERIOD", 2, needs_silent=True)
@@ -983,7 +1079,10 @@ def k_period(src: Source, rng: random.Random, i: int) -> Injection:
         edits = [src.edit_compact(m.start("y1"), m.end("y1"), str(y1 - 1))]
         note = f"period starts {y1 - 1}"
     else:
-        edits = [src.edit_compact(m.start("m1"), m.end("d1"), "12月31"), src.edit_compact(m.start("m2"), m.end("d2"), "1月1")]
+        edits = [
+            src.edit_compact(m.start("m1"), m.end("d1"), "12月31"),
+            src.edit_compact(m.start("m2"), m.end("d2"), "1月1"),
+        ]
         note = "period 12-31 to 1-1 (start after end)"
     return Injection(edits, note, also)
 
@@ -1055,8 +1154,17 @@ def k_fmt2019_labels(src: Source, rng: random.Random, i: int) -> Injection:
         edits.append(src.edit_compact(ci, ci + len(old), new))
     # table 2 is then read with the FMT-2019 columns: its cells land in other columns (blank, decimal, token cells)
     # (a row printing fewer values than the FMT-2019 columns cannot be placed: PARSE-DOUBTFUL may say so)
-    also = ["STR-LABELS-EXACT", "CELL-BLANK", "CELL-NONINT", "CELL-NONNUM", "CELL-NEG", "XS-NARR-T2", "T2-INFORCE-GE-ISSUED", "PL-T2-RULES",
-            "PARSE-DOUBTFUL"]
+    also = [
+        "STR-LABELS-EXACT",
+        "CELL-BLANK",
+        "CELL-NONINT",
+        "CELL-NONNUM",
+        "CELL-NEG",
+        "XS-NARR-T2",
+        "T2-INFORCE-GE-ISSUED",
+        "PL-T2-RULES",
+        "PARSE-DOUBTFUL",
+    ]
     return Injection(edits, "table-2 column labels of FMT-2019", also, free_tables=("t2",))
 
 
@@ -1067,7 +1175,11 @@ def k_fmt2019_basis(src: Source, rng: random.Random, i: int) -> Injection:
     if ci < 0:
         ci = src.view.compact.find("2021)30号")
     if ci >= 0:
-        return Injection([src.edit_compact(ci, ci + 4, "2019"), src.edit_compact(ci + 5, ci + 7, "60")], "basis 〔2021〕30号 -> 〔2019〕60号", [])
+        return Injection(
+            [src.edit_compact(ci, ci + 4, "2019"), src.edit_compact(ci + 5, ci + 7, "60")],
+            "basis 〔2021〕30号 -> 〔2019〕60号",
+            [],
+        )
     return Injection([_insert_after_title(src, _texts()["fmt2019_basis"])], "preamble cites 〔2019〕60号", [])
 
 
@@ -1128,7 +1240,9 @@ def k_part_claim(src: Source, rng: random.Random, i: int) -> Injection:
     m = re.search(r"(?:由|包括|分为|包含)(?P<list>[^。]{4,120}?)(?:等)?(?:六|6)个?部分", src.view.compact[:limit])
     if m and i % 2 == 0:
         items = list(re.finditer(r"[^、，,]+", m.group("list")))
-        keys = {1: ("复议", "诉讼"), 4: ("问题", "改进"), 3: ("复议", "诉讼"), 2: ("申请",)}[drop if drop in (1, 3, 4) else 3]
+        keys = {1: ("复议", "诉讼"), 4: ("问题", "改进"), 3: ("复议", "诉讼"), 2: ("申请",)}[
+            drop if drop in (1, 3, 4) else 3
+        ]
         hits = [it for it in items if any(k in it.group(0) for k in keys)]
         hit = hits[0] if hits else None
         if hit is not None:
@@ -1177,7 +1291,10 @@ def k_fee_r22(src: Source, rng: random.Random, i: int) -> Injection:
     notices = fee_figures(Context(report=src.report, figures=src.review.figures)).get("notice_count")
     if notices is not None and notices.value > 0:
         raise Skip("section 六 reports fee notices")
-    donors = [(r, c) for r, c in _t3_cells(src, [x for x in _leaf_rows(src) if x != "other_unpaid_fee"], APPLICANT, lambda v: v >= 1)]
+    donors = [
+        (r, c)
+        for r, c in _t3_cells(src, [x for x in _leaf_rows(src) if x != "other_unpaid_fee"], APPLICANT, lambda v: v >= 1)
+    ]
     quiet = [(r, c) for r, c in donors if not _narrated(src, r)]
     r, c = rng.choice(quiet or donors)
     k = 1
@@ -1188,8 +1305,12 @@ def k_fee_r22(src: Source, rng: random.Random, i: int) -> Injection:
         ("t3", "other_unpaid_fee", "total"): _num(src, "t3", "other_unpaid_fee", "total") + k,
     }
     also = ["XS-NARR-T3"] if (r, c) not in quiet else []
-    return Injection(src.edits_for({key: _fmt(v) for key, v in ch.items()}), f"move {k} request from t3.{r}.{c} to R22 (unpaid fee)",
-                     also + ["PL-OTHER-HANDLING", "PL-DENIAL-SHARE"], ch)
+    return Injection(
+        src.edits_for({key: _fmt(v) for key, v in ch.items()}),
+        f"move {k} request from t3.{r}.{c} to R22 (unpaid fee)",
+        also + ["PL-OTHER-HANDLING", "PL-DENIAL-SHARE"],
+        ch,
+    )
 
 
 @kind("t2_inforce", "T2-INFORCE-GE-ISSUED", 1, needs_silent=True)
@@ -1205,8 +1326,12 @@ def k_t2_inforce(src: Source, rng: random.Random, i: int) -> Injection:
     else:
         new = {"issued": in_force + repealed + rng.choice([1, 2, 5])}
     ch = {("t2", row, c): v for c, v in new.items()}
-    return Injection(src.edits_for({k: _fmt(v) for k, v in ch.items()}), f"t2.{row} " + ", ".join(f"{c} -> {_fmt(v)}" for c, v in new.items()),
-                     ["XS-NARR-T2"], ch)
+    return Injection(
+        src.edits_for({k: _fmt(v) for k, v in ch.items()}),
+        f"t2.{row} " + ", ".join(f"{c} -> {_fmt(v)}" for c, v in new.items()),
+        ["XS-NARR-T2"],
+        ch,
+    )
 
 
 @kind("table_replaced", "STR-TABLES-PRESENT", 2, needs_silent=True)
@@ -1216,8 +1341,12 @@ def k_table_replaced(src: Source, rng: random.Random, i: int) -> Injection:
     n = {"t2": 2, "t4": 4}[name]
     if not src.table(name).ok:
         raise Skip(f"{name} is not parsed")
-    return Injection([src.body_edit(n, _texts()["table_replacements"][name])], f"{name} replaced by a sentence",
-                     ["STR-TABLE-IMAGE", "CELL-BLANK", "XS-NARR-T2", "XS-NARR-T4"], free_tables=(name,))
+    return Injection(
+        [src.body_edit(n, _texts()["table_replacements"][name])],
+        f"{name} replaced by a sentence",
+        ["STR-TABLE-IMAGE", "CELL-BLANK", "XS-NARR-T2", "XS-NARR-T4"],
+        free_tables=(name,),
+    )
 
 
 @kind("second_numbering", "STR-SECTION-ORDER", 1, needs_silent=True)
@@ -1331,7 +1460,9 @@ def validate(src: Source, inj: Injection, review) -> str:
         if r in dropped and t == "t3":
             want = inj.cells.get(key, before.get(key))
         got = after.get(key, "<absent>")
-        if want != got and not (isinstance(want, (int, float)) and isinstance(got, (int, float)) and abs(want - got) < 1e-9):
+        if want != got and not (
+            isinstance(want, (int, float)) and isinstance(got, (int, float)) and abs(want - got) < 1e-9
+        ):
             diffs.append(f"{t}.{r}.{c}: want {want!r} got {got!r}")
     if dropped:
         r = next(iter(dropped))
@@ -1346,8 +1477,12 @@ def validate(src: Source, inj: Injection, review) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ generation
-def generate(seed: int = DEFAULT_SEED, shared: Path | None = None, sources: list[tuple[str, Path]] | None = None,
-             kinds: list[str] | None = None) -> list[Case]:
+def generate(
+    seed: int = DEFAULT_SEED,
+    shared: Path | None = None,
+    sources: list[tuple[str, Path]] | None = None,
+    kinds: list[str] | None = None,
+) -> list[Case]:
     """All cases (kept and skipped) for ``seed``; deterministic for a given seed, sources and parser."""
     cases: list[Case] = []
     for sid, path in sources if sources is not None else clean_sources(shared):
@@ -1412,9 +1547,13 @@ def load_cases(path: Path = CASES_FILE) -> list[dict[str, Any]]:
 
 
 def write_cases(cases: list[Case], seed: int, path: Path = CASES_FILE) -> None:
-    header = {"#": "rules-suite dataset generated by `python -m evals.inject --write`", "seed": seed,
-              "cases": sum(1 for c in cases if not c.skip), "skipped": sum(1 for c in cases if c.skip),
-              "kinds": {k.name: {"expect": k.expect, "doc": k.doc} for k in KINDS}}
+    header = {
+        "#": "rules-suite dataset generated by `python -m evals.inject --write`",
+        "seed": seed,
+        "cases": sum(1 for c in cases if not c.skip),
+        "skipped": sum(1 for c in cases if c.skip),
+        "kinds": {k.name: {"expect": k.expect, "doc": k.doc} for k in KINDS},
+    }
     lines = ["# " + json.dumps(header, ensure_ascii=False)]
     lines += [json.dumps(c.to_json(), ensure_ascii=False, separators=(",", ":")) for c in cases]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1440,7 +1579,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cases = generate(args.seed, kinds=args.kind)
     kept = [c for c in cases if not c.skip]
-    print(f"{len(kept)} cases, {len(cases) - len(kept)} skipped, {len({c.expect for c in kept})} rule IDs", file=sys.stderr)
+    print(
+        f"{len(kept)} cases, {len(cases) - len(kept)} skipped, {len({c.expect for c in kept})} rule IDs",
+        file=sys.stderr,
+    )
     if args.write:
         write_cases(cases, args.seed)
     else:
@@ -1453,5 +1595,16 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["Case", "Edit", "KINDS", "Source", "apply_edits", "clean_sources", "encode", "generate", "load_cases", "review_bytes",
-           "write_cases"]
+__all__ = [
+    "Case",
+    "Edit",
+    "KINDS",
+    "Source",
+    "apply_edits",
+    "clean_sources",
+    "encode",
+    "generate",
+    "load_cases",
+    "review_bytes",
+    "write_cases",
+]

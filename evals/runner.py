@@ -53,7 +53,9 @@ def run_suite(name: str, **kwargs: Any) -> SuiteResult:
     return result
 
 
-def evaluate(names: list[str], thresholds: dict[str, Any] | None = None, **kwargs: Any) -> tuple[list[SuiteResult], int]:
+def evaluate(
+    names: list[str], thresholds: dict[str, Any] | None = None, **kwargs: Any
+) -> tuple[list[SuiteResult], int]:
     """Run ``names``; returns the results (thresholds filled in) and the exit code (0 or 3).
 
     Raises :class:`SuiteUnavailable` when a suite cannot run.
@@ -98,9 +100,14 @@ def render_text(results: list[SuiteResult], code: int, seconds: float) -> str:
         out.append("")
         out.append(f"reviewer eval: {len(missed)} of {n_th} thresholds MISSED:")
         for m in missed:
-            out.append(f"  {m.suite} {m.name} = {_fmt(m.value)}, needs {m.op} {_fmt(m.threshold)}" + (f"  ({m.detail[:200]})" if m.detail else ""))
+            out.append(
+                f"  {m.suite} {m.name} = {_fmt(m.value)}, needs {m.op} {_fmt(m.threshold)}"
+                + (f"  ({m.detail[:200]})" if m.detail else "")
+            )
     else:
-        out.append(f"reviewer eval: all {n_th} thresholds met ({', '.join(r.suite for r in results)}) in {seconds:.1f}s")
+        out.append(
+            f"reviewer eval: all {n_th} thresholds met ({', '.join(r.suite for r in results)}) in {seconds:.1f}s"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -120,8 +127,15 @@ def render_json(results: list[SuiteResult], code: int, seconds: float) -> str:
         "passed": code == 0,
         "exit_code": code,
         "seconds": round(seconds, 2),
-        "suites": {r.suite: {"seconds": round(r.seconds, 2), "metrics": [m.as_dict() for m in r.metrics], "notes": r.notes, "details": r.details}
-                   for r in results},
+        "suites": {
+            r.suite: {
+                "seconds": round(r.seconds, 2),
+                "metrics": [m.as_dict() for m in r.metrics],
+                "notes": r.notes,
+                "details": r.details,
+            }
+            for r in results
+        },
         "missed": [m.as_dict() for r in results for m in r.metrics if not m.passed],
     }
     return json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n"
@@ -151,9 +165,15 @@ def suggest(results: list[SuiteResult]) -> list[str]:
             if m.threshold is None:
                 continue
             # thresholds are written floored (min_*) or ceiled (max_*) to 4 decimals
-            new = math.floor(m.value * 10000 + 1e-9) / 10000 if m.op == ">=" else math.ceil(m.value * 10000 - 1e-9) / 10000
+            new = (
+                math.floor(m.value * 10000 + 1e-9) / 10000
+                if m.op == ">="
+                else math.ceil(m.value * 10000 - 1e-9) / 10000
+            )
             if (m.op == ">=" and new > m.threshold + 1e-9) or (m.op == "<=" and new < m.threshold - 1e-9):
-                lines.append(f"[{m.suite}] {m.key}{'.' + repr(m.item) if m.item else ''}: {m.threshold:g} -> {new:g}  ({m.name})")
+                lines.append(
+                    f"[{m.suite}] {m.key}{'.' + repr(m.item) if m.item else ''}: {m.threshold:g} -> {new:g}  ({m.name})"
+                )
     return lines
 
 

@@ -72,12 +72,19 @@ def misreads(report, rng: random.Random) -> list[tuple[str, str, Any]]:
 
     for row in rng.sample(nonzero, min(PER_KIND, len(nonzero))):
         d = rng.choice([1, -1])
-        variant("row_shift", f"t3.{row} read {'right' if d > 0 else 'left'} by one column",
-                lambda r, row=row, d=d: _set_row(r.t3, row, _shift(list(r.t3.rows[row].values()), d)))
+        variant(
+            "row_shift",
+            f"t3.{row} read {'right' if d > 0 else 'left'} by one column",
+            lambda r, row=row, d=d: _set_row(r.t3, row, _shift(list(r.t3.rows[row].values()), d)),
+        )
     d = rng.choice([1, -1])
-    variant("table_shift", f"t3 every row read {'right' if d > 0 else 'left'} by one column",
-            lambda r, d=d: [_set_row(r.t3, row, _shift(list(r.t3.rows[row].values()), d)) for row in rows])
+    variant(
+        "table_shift",
+        f"t3 every row read {'right' if d > 0 else 'left'} by one column",
+        lambda r, d=d: [_set_row(r.t3, row, _shift(list(r.t3.rows[row].values()), d)) for row in rows],
+    )
     for k in rng.sample(range(len(rows) - 1), min(PER_KIND, len(rows) - 1)):
+
         def down(r, k=k):
             old = [list(r.t3.rows[x].values()) for x in rows]
             for i in range(len(rows) - 1, k, -1):
@@ -89,15 +96,18 @@ def misreads(report, rng: random.Random) -> list[tuple[str, str, Any]]:
             for i in range(k, len(rows) - 1):
                 _set_row(r.t3, rows[i], old[i + 1])
             _set_row(r.t3, rows[-1], [None] * 7)
+
         variant("rows_down", f"t3 rows from {rows[k]} read one row down", down)
         variant("rows_up", f"t3 rows from {rows[k]} read one row up", up)
     if report.t4.ok and any(c.num() for cols in report.t4.rows.values() for c in cols.values()):
         for d in (1, -1):
+
             def t4(r, d=d):
                 flat = [c for cols in r.t4.rows.values() for c in cols.values()]
                 moved = _shift(flat, d)
                 for b, block in enumerate(list(r.t4.rows)):
                     _set_row(r.t4, block, moved[b * 5 : b * 5 + 5])
+
             variant("t4_shift", f"t4 read {'right' if d > 0 else 'left'} by one column", t4)
     return out
 
@@ -105,7 +115,10 @@ def misreads(report, rng: random.Random) -> list[tuple[str, str, Any]]:
 def _html_drops(path: Path, rng: random.Random) -> list[tuple[str, str, bytes]]:
     """HTML sources: one value cell removed from a table-3 data row (the cells after it move one column left)."""
     text = path.read_text(encoding="utf-8")
-    rows = [m for m in re.finditer(r"<tr>(?:(?!</tr>).)*?(?:予以公开|不掌握|总计|本年新收)(?:(?!</tr>).)*?</tr>", text, re.S)]
+    rows = [
+        m
+        for m in re.finditer(r"<tr>(?:(?!</tr>).)*?(?:予以公开|不掌握|总计|本年新收)(?:(?!</tr>).)*?</tr>", text, re.S)
+    ]
     out = []
     for m in rng.sample(rows, min(PER_KIND, len(rows))):
         tds = list(re.finditer(r"<td\b(?:(?!</td>).)*?</td>", m.group(0), re.S))
@@ -114,7 +127,13 @@ def _html_drops(path: Path, rng: random.Random) -> list[tuple[str, str, bytes]]:
             continue
         t = rng.choice(values)
         a, b = m.start() + t.start(), m.start() + t.end()
-        out.append(("html_cell_dropped", f"a value cell of a table-3 row removed at offset {a}", (text[:a] + text[b:]).encode("utf-8")))
+        out.append(
+            (
+                "html_cell_dropped",
+                f"a value cell of a table-3 row removed at offset {a}",
+                (text[:a] + text[b:]).encode("utf-8"),
+            )
+        )
     return out
 
 
@@ -142,7 +161,9 @@ def run(**_: Any) -> SuiteResult:
         report = parse_file(path)
         if not report.t3.ok:
             continue
-        cmp = compare_tables({"t3": gold.get("t3"), "t4": gold.get("t4")}, {"t3": report.t3.gold(), "t4": report.t4.gold()})
+        cmp = compare_tables(
+            {"t3": gold.get("t3"), "t4": gold.get("t4")}, {"t3": report.t3.gold(), "t4": report.t4.gold()}
+        )
         if cmp.mismatches or report.t3.state == "doubtful":
             continue  # only a reading that is right can be misread on purpose
         sources += 1
@@ -165,7 +186,11 @@ def run(**_: Any) -> SuiteResult:
                 continue
             scored[kind] += 1
             findings = run_checks(misread, narrative_figures(misread))
-            errs = [f for f in findings if f.category == "report" and f.severity.value == "error" and f.where.startswith(name)]
+            errs = [
+                f
+                for f in findings
+                if f.category == "report" and f.severity.value == "error" and f.where.startswith(name)
+            ]
             if table.doubtful:
                 on_doubt += len(errs)
             if table.doubtful and not errs:
@@ -176,13 +201,30 @@ def run(**_: Any) -> SuiteResult:
     result.seconds = time.perf_counter() - t0
     total = sum(scored.values())
     result.add("sources read right", sources, "min_misread_sources")
-    result.add("misreads doubtful (all kinds)", ratio(sum(doubtful.values()), total), "min_misreads_doubtful",
-               detail=f"{sum(doubtful.values())}/{total} scored cases; {sum(silent.values())} left every identity holding (not scored)"
-               + (f"; not doubtful e.g. {'; '.join(missed[:3])}" if missed else ""))
+    result.add(
+        "misreads doubtful (all kinds)",
+        ratio(sum(doubtful.values()), total),
+        "min_misreads_doubtful",
+        detail=f"{sum(doubtful.values())}/{total} scored cases; {sum(silent.values())} left every identity holding (not scored)"
+        + (f"; not doubtful e.g. {'; '.join(missed[:3])}" if missed else ""),
+    )
     for kind in sorted(set(scored) | set(silent)):
-        result.add(f"misreads doubtful [{kind}]", ratio(doubtful[kind], scored[kind]), detail=f"{doubtful[kind]}/{scored[kind]} scored, {silent[kind]} silent")
-    result.add("error findings on misread tables", len(errors), "max_misread_errors",
-               detail="from the misreadings not found doubtful; " + "; ".join(errors[:3]))
-    result.add("error findings on doubtful tables", on_doubt, "max_errors_on_doubtful", detail="a doubtful table's findings are extraction issues")
+        result.add(
+            f"misreads doubtful [{kind}]",
+            ratio(doubtful[kind], scored[kind]),
+            detail=f"{doubtful[kind]}/{scored[kind]} scored, {silent[kind]} silent",
+        )
+    result.add(
+        "error findings on misread tables",
+        len(errors),
+        "max_misread_errors",
+        detail="from the misreadings not found doubtful; " + "; ".join(errors[:3]),
+    )
+    result.add(
+        "error findings on doubtful tables",
+        on_doubt,
+        "max_errors_on_doubtful",
+        detail="a doubtful table's findings are extraction issues",
+    )
     result.details = {"missed": missed, "errors": errors, "scored": dict(scored), "silent": dict(silent)}
     return result

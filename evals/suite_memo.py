@@ -73,7 +73,9 @@ def grounded_numbers(review, memo, source_text: str) -> set[str]:
     """Every number the memo may print for this review (see the module doc)."""
     from reviewer.ingest.text import normalise
 
-    allowed = numbers(source_text) | numbers(normalise(source_text)) | numbers(re.sub(r"\s+", "", normalise(source_text)))
+    allowed = (
+        numbers(source_text) | numbers(normalise(source_text)) | numbers(re.sub(r"\s+", "", normalise(source_text)))
+    )
     derived: list[float] = []
     for f in memo.findings + memo.extraction_issues:
         vals = _flat_numbers(f.figures) + [float(x) for x in f.lines]
@@ -94,7 +96,11 @@ def grounded_numbers(review, memo, source_text: str) -> set[str]:
             derived += [float(c.line) for c in cols.values() if c.line]
         derived += [float(x) for x in t.row_lines.values() if x]
         for amb in t.ambiguities:
-            derived += _flat_numbers(amb.chosen) + _flat_numbers(amb.alternatives) + [float(amb.count), float(len(amb.alternatives) + 1)]
+            derived += (
+                _flat_numbers(amb.chosen)
+                + _flat_numbers(amb.alternatives)
+                + [float(amb.count), float(len(amb.alternatives) + 1)]
+            )
         for e in t.evidence:  # counts computed by the reader and the confidence step (failing identities, rows)
             derived += [float(x) for x in e.lines] + _flat_numbers(e.message)
     derived += [float(s.line) for s in r.sections]
@@ -102,8 +108,17 @@ def grounded_numbers(review, memo, source_text: str) -> set[str]:
         derived += [float(fig.line), float(fig.value)]
     s6 = memo.section6.get("fees", {})
     derived += _flat_numbers(s6)
-    counts = [len(memo.findings), len(memo.extraction_issues), len(memo.narrative_checks), len(memo.questions), len(memo.key_figures), len(r.t3.rows),
-              len(memo.section5.get("pairs", [])), len(memo.section5.get("problems", [])), len(memo.section5.get("improvements", []))]
+    counts = [
+        len(memo.findings),
+        len(memo.extraction_issues),
+        len(memo.narrative_checks),
+        len(memo.questions),
+        len(memo.key_figures),
+        len(r.t3.rows),
+        len(memo.section5.get("pairs", [])),
+        len(memo.section5.get("problems", [])),
+        len(memo.section5.get("improvements", [])),
+    ]
     counts += [sum(1 for f in memo.findings if f.severity.value == s) for s in ("error", "warning", "info")]
     counts += list(range(0, 8)) + [15, 25, 23]  # template structure: 6 parts, 7 columns, 3 blocks, 15/25/23 cells/rows
     counts += list(range(1, len(memo.questions) + 1))
@@ -159,10 +174,22 @@ def run(**_: Any) -> SuiteResult:
         per[name] = {"ungrounded": bad, "context": ctx}
         total += len(bad)
     result.seconds = time.perf_counter() - t0
-    result.add("memos checked", len(per), "min_memos_checked", detail=f"{len(unreadable)} files not readable" if unreadable else "")
+    result.add(
+        "memos checked",
+        len(per),
+        "min_memos_checked",
+        detail=f"{len(unreadable)} files not readable" if unreadable else "",
+    )
     result.add("ungrounded figures (all memos)", total, "max_ungrounded_total")
     for name, info in per.items():
-        result.add(f"ungrounded [{Path(name).name}]", len(info["ungrounded"]), "max_ungrounded_per_memo", Path(name).name,
-                   detail=(", ".join(info["ungrounded"][:8]) + (f" — {info['context']}" if info["context"] else "")) if info["ungrounded"] else "")
+        result.add(
+            f"ungrounded [{Path(name).name}]",
+            len(info["ungrounded"]),
+            "max_ungrounded_per_memo",
+            Path(name).name,
+            detail=(", ".join(info["ungrounded"][:8]) + (f" — {info['context']}" if info["context"] else ""))
+            if info["ungrounded"]
+            else "",
+        )
     result.details = {"memos": per, "not_readable": unreadable}
     return result

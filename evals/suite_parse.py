@@ -60,11 +60,21 @@ def run(**_: object) -> SuiteResult:
                 readings_total += 1
                 readings_ok += found
                 if not found:
-                    readings_missed.append(f"{path.name} {table.name}.{amb.row} printed {printed} not among {len(amb.alternatives) + 1} readings")
-        ambiguous = {f"{t.name}.{r}.{c}" for t in (report.t2, report.t3, report.t4) if t.ok for r, cols in t.rows.items() for c, cell in cols.items()
-                     if cell.ambiguous}
+                    readings_missed.append(
+                        f"{path.name} {table.name}.{amb.row} printed {printed} not among {len(amb.alternatives) + 1} readings"
+                    )
+        ambiguous = {
+            f"{t.name}.{r}.{c}"
+            for t in (report.t2, report.t3, report.t4)
+            if t.ok
+            for r, cols in t.rows.items()
+            for c, cell in cols.items()
+            if cell.ambiguous
+        }
         settled_total += cmp.total - sum(1 for p in _cell_paths(gold) if p in ambiguous)
-        settled_agree += cmp.agree - sum(1 for p in _cell_paths(gold) if p in ambiguous and p not in {m[0] for m in cmp.mismatches})
+        settled_agree += cmp.agree - sum(
+            1 for p in _cell_paths(gold) if p in ambiguous and p not in {m[0] for m in cmp.mismatches}
+        )
         total_agree += cmp.agree
         total_cells += cmp.total
         per_format[fmt][0] += cmp.agree
@@ -86,28 +96,76 @@ def run(**_: object) -> SuiteResult:
             "mismatches": [{"cell": c, "gold": g, "parsed": p} for c, g, p in cmp.mismatches[:20]],
         }
     result.seconds = time.perf_counter() - t0
-    result.add("files assessed", assessed, "min_files_assessed", detail=f"{len(unreadable)} not readable, {len(crashes)} crashed")
-    result.add("files not readable", len(unreadable), "max_files_not_readable",
-               detail="; ".join(f"{k}: {v}" for k, v in unreadable.items()))
+    result.add(
+        "files assessed",
+        assessed,
+        "min_files_assessed",
+        detail=f"{len(unreadable)} not readable, {len(crashes)} crashed",
+    )
+    result.add(
+        "files not readable",
+        len(unreadable),
+        "max_files_not_readable",
+        detail="; ".join(f"{k}: {v}" for k, v in unreadable.items()),
+    )
     result.add("crashes", len(crashes), "max_crashes", detail="; ".join(f"{k}: {v}" for k, v in crashes.items()))
-    result.add("cell accuracy (overall)", ratio(total_agree, total_cells), "min_cell_accuracy", detail=f"{total_agree}/{total_cells} cells")
+    result.add(
+        "cell accuracy (overall)",
+        ratio(total_agree, total_cells),
+        "min_cell_accuracy",
+        detail=f"{total_agree}/{total_cells} cells",
+    )
     for fmt, (agree, total) in sorted(per_format.items()):
-        result.add(f"cell accuracy [{fmt}]", ratio(agree, total), "min_cell_accuracy_format", fmt, detail=f"{agree}/{total}")
+        result.add(
+            f"cell accuracy [{fmt}]", ratio(agree, total), "min_cell_accuracy_format", fmt, detail=f"{agree}/{total}"
+        )
     for name, info in files.items():
         bad = ", ".join(f"{m['cell']} gold={m['gold']!r} parsed={m['parsed']!r}" for m in info["mismatches"][:3])
-        result.add(f"cell accuracy {name}", info["accuracy"], "min_cell_accuracy_file", name,
-                   detail=f"{info['agree']}/{info['cells']}" + (f"; e.g. {bad}" if bad else ""))
-    result.add("cell accuracy (settled cells)", ratio(settled_agree, settled_total), "min_settled_cell_accuracy",
-               detail=f"{settled_agree}/{settled_total} cells whose reading the evidence settled (ambiguous glued splits excluded)")
-    result.add("ambiguous rows: printed split among the readings", ratio(readings_ok, readings_total), "min_true_split_listed",
-               detail=f"{readings_ok}/{readings_total} ambiguous rows" + (f"; missed: {'; '.join(readings_missed[:3])}" if readings_missed else ""))
-    result.add("template accuracy", ratio(template_ok, assessed), "min_template_accuracy", detail=f"{template_ok}/{assessed} files")
-    result.add("sections_present accuracy (flags)", ratio(section_flags_ok, section_flags), "min_sections_flag_accuracy",
-               detail=f"{section_flags_ok}/{section_flags} section flags")
-    result.add("sections_present accuracy (files)", ratio(sections_ok, assessed), "min_sections_file_accuracy",
-               detail=f"{sections_ok}/{assessed} files with all six flags right")
-    result.details = {"files": files, "not_readable": unreadable, "crashes": crashes, "no_gold": no_gold,
-                      "formats": {f: {"agree": a, "cells": t, "accuracy": ratio(a, t)} for f, (a, t) in per_format.items()}}
+        result.add(
+            f"cell accuracy {name}",
+            info["accuracy"],
+            "min_cell_accuracy_file",
+            name,
+            detail=f"{info['agree']}/{info['cells']}" + (f"; e.g. {bad}" if bad else ""),
+        )
+    result.add(
+        "cell accuracy (settled cells)",
+        ratio(settled_agree, settled_total),
+        "min_settled_cell_accuracy",
+        detail=f"{settled_agree}/{settled_total} cells whose reading the evidence settled (ambiguous glued splits excluded)",
+    )
+    result.add(
+        "ambiguous rows: printed split among the readings",
+        ratio(readings_ok, readings_total),
+        "min_true_split_listed",
+        detail=f"{readings_ok}/{readings_total} ambiguous rows"
+        + (f"; missed: {'; '.join(readings_missed[:3])}" if readings_missed else ""),
+    )
+    result.add(
+        "template accuracy",
+        ratio(template_ok, assessed),
+        "min_template_accuracy",
+        detail=f"{template_ok}/{assessed} files",
+    )
+    result.add(
+        "sections_present accuracy (flags)",
+        ratio(section_flags_ok, section_flags),
+        "min_sections_flag_accuracy",
+        detail=f"{section_flags_ok}/{section_flags} section flags",
+    )
+    result.add(
+        "sections_present accuracy (files)",
+        ratio(sections_ok, assessed),
+        "min_sections_file_accuracy",
+        detail=f"{sections_ok}/{assessed} files with all six flags right",
+    )
+    result.details = {
+        "files": files,
+        "not_readable": unreadable,
+        "crashes": crashes,
+        "no_gold": no_gold,
+        "formats": {f: {"agree": a, "cells": t, "accuracy": ratio(a, t)} for f, (a, t) in per_format.items()},
+    }
     if no_gold:
         result.notes.append("reports without a gold file (not scored): " + ", ".join(no_gold))
     return result
@@ -135,7 +193,9 @@ def _gold_among_readings(gold: dict, table: str, amb) -> tuple[bool, list | None
     want = [to_number(str(v)) if isinstance(v, (int, float)) else v for v in printed]
     for reading in [amb.chosen, *amb.alternatives]:
         got = [to_number(str(x)) for x in reading]
-        if len(got) == len(want) and all(w is not None and x is not None and abs(float(w) - float(x)) < 1e-6 for w, x in zip(want, got)):
+        if len(got) == len(want) and all(
+            w is not None and x is not None and abs(float(w) - float(x)) < 1e-6 for w, x in zip(want, got)
+        ):
             return True, printed
     return False, printed
 

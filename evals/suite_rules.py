@@ -139,9 +139,20 @@ def run(kinds: list[str] | None = None, cases_file: Path | None = None, **_: Any
             if case.expect in new:
                 detected[case.expect] += 1
             else:
-                fired = sorted({f.rule for f in review.findings if f.severity.rank >= 2 and finding_key(f) not in orig_keys})
-                misses.append({"case": case.id, "rule": case.expect, "injected": case.note, "new_findings": fired,
-                               "same_rule_any_severity": [f"{f.severity.value}: {f.message[:100]}" for f in review.findings if f.rule == case.expect]})
+                fired = sorted(
+                    {f.rule for f in review.findings if f.severity.rank >= 2 and finding_key(f) not in orig_keys}
+                )
+                misses.append(
+                    {
+                        "case": case.id,
+                        "rule": case.expect,
+                        "injected": case.note,
+                        "new_findings": fired,
+                        "same_rule_any_severity": [
+                            f"{f.severity.value}: {f.message[:100]}" for f in review.findings if f.rule == case.expect
+                        ],
+                    }
+                )
             ok = {case.expect, *case.also}
             for rule_id, fs in new.items():
                 fires[rule_id] += 1
@@ -149,11 +160,17 @@ def run(kinds: list[str] | None = None, cases_file: Path | None = None, **_: Any
                 if rule_id in ok:
                     explained[rule_id] += 1
                 else:
-                    false_pos.append({"case": case.id, "rule": rule_id, "injected": case.note, "finding": fs[0].message[:160]})
+                    false_pos.append(
+                        {"case": case.id, "rule": rule_id, "injected": case.note, "finding": fs[0].message[:160]}
+                    )
     result.seconds = time.perf_counter() - t0
 
     result.add("cases", n_cases, detail=f"{sum(skipped.values())} skipped by the generator (reasons in the dataset)")
-    result.add("cases on doubtful or ambiguous readings (not scored)", len(doubtful_targets), detail="; ".join(doubtful_targets[:4]))
+    result.add(
+        "cases on doubtful or ambiguous readings (not scored)",
+        len(doubtful_targets),
+        detail="; ".join(doubtful_targets[:4]),
+    )
     if kinds is None:  # coverage is a property of the whole dataset, not of a subset
         result.add("rule IDs covered", len(planted), "min_rule_ids_covered", detail=", ".join(sorted(planted)))
     macro_r = [ratio(detected[r], planted[r]) for r in planted]
@@ -165,10 +182,22 @@ def run(kinds: list[str] | None = None, cases_file: Path | None = None, **_: Any
         rec = ratio(detected[r], planted[r]) if planted[r] else None
         if rec is not None:
             miss = [m["case"] for m in misses if m["rule"] == r][:3]
-            result.add(f"recall [{r}]", rec, "min_recall", r, detail=f"{detected[r]}/{planted[r]}" + (f"; missed e.g. {', '.join(miss)}" if miss else ""))
+            result.add(
+                f"recall [{r}]",
+                rec,
+                "min_recall",
+                r,
+                detail=f"{detected[r]}/{planted[r]}" + (f"; missed e.g. {', '.join(miss)}" if miss else ""),
+            )
         fp = [f["case"] for f in false_pos if f["rule"] == r][:3]
-        result.add(f"precision [{r}]", prec[r], "min_precision", r,
-                   detail=f"{explained[r]}/{fires[r]} new findings explained" + (f"; unexplained e.g. {', '.join(fp)}" if fp else ""))
+        result.add(
+            f"precision [{r}]",
+            prec[r],
+            "min_precision",
+            r,
+            detail=f"{explained[r]}/{fires[r]} new findings explained"
+            + (f"; unexplained e.g. {', '.join(fp)}" if fp else ""),
+        )
         if rec is not None:
             f1 = 2 * rec * prec[r] / (rec + prec[r]) if rec + prec[r] else 0.0
             result.add(f"F1 [{r}]", f1, detail="reported")
@@ -176,19 +205,36 @@ def run(kinds: list[str] | None = None, cases_file: Path | None = None, **_: Any
         del false_errors[sid]  # a layout source with known anomalies is not a clean report
     for sid, errors in false_errors.items():
         if sid.startswith("shared:"):
-            result.add(f"false errors [{Path(sid).name}]", len(errors), "max_false_errors_clean_report", Path(sid).name,
-                       detail="; ".join(errors[:3]) or "clean real report")
+            result.add(
+                f"false errors [{Path(sid).name}]",
+                len(errors),
+                "max_false_errors_clean_report",
+                Path(sid).name,
+                detail="; ".join(errors[:3]) or "clean real report",
+            )
     fixture_errors = sum(len(e) for s, e in false_errors.items() if not s.startswith("shared:"))
-    result.add("false errors on clean fixtures", fixture_errors, "max_false_errors_clean_fixtures",
-               detail="; ".join(f"{s}: {e[0]}" for s, e in false_errors.items() if e and not s.startswith("shared:"))[:300])
+    result.add(
+        "false errors on clean fixtures",
+        fixture_errors,
+        "max_false_errors_clean_fixtures",
+        detail="; ".join(f"{s}: {e[0]}" for s, e in false_errors.items() if e and not s.startswith("shared:"))[:300],
+    )
     result.add("internal rule errors", len(internal), "max_internal_errors", detail="; ".join(internal[:3]))
     if kinds is None:
         real = _real_reports(shared)
-        result.add("known anomalies found (real reports)", ratio(real["found"], real["known"]), "min_known_anomaly_recall",
-                   detail=f"{real['found']}/{real['known']} gold known_anomalies reported (any severity)"
-                   + (f"; missed: {'; '.join(real['missed'][:4])}" if real["missed"] else ""))
-        result.add("unexplained errors (real reports)", len(real["unexplained"]), "max_unexplained_errors_real",
-                   detail="; ".join(real["unexplained"][:4]) or "every error is a gold known anomaly")
+        result.add(
+            "known anomalies found (real reports)",
+            ratio(real["found"], real["known"]),
+            "min_known_anomaly_recall",
+            detail=f"{real['found']}/{real['known']} gold known_anomalies reported (any severity)"
+            + (f"; missed: {'; '.join(real['missed'][:4])}" if real["missed"] else ""),
+        )
+        result.add(
+            "unexplained errors (real reports)",
+            len(real["unexplained"]),
+            "max_unexplained_errors_real",
+            detail="; ".join(real["unexplained"][:4]) or "every error is a gold known anomaly",
+        )
         real_info = real
     else:
         real_info = None
@@ -208,8 +254,10 @@ def run(kinds: list[str] | None = None, cases_file: Path | None = None, **_: Any
         "real_reports": real_info,
     }
     if regenerated:
-        result.notes.append("dataset stale for " + ", ".join(regenerated) + ": cases regenerated in memory "
-                            "(run `python -m evals.inject --write` and commit evals/data/rules_cases.jsonl)")
+        result.notes.append(
+            "dataset stale for " + ", ".join(regenerated) + ": cases regenerated in memory "
+            "(run `python -m evals.inject --write` and commit evals/data/rules_cases.jsonl)"
+        )
     return result
 
 

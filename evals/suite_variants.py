@@ -38,14 +38,22 @@ def sources(shared: Path) -> list[tuple[Path, dict[str, Any], set[str]]]:
             continue
         path = FIXTURES / name
         if path.is_file():
-            planted = {e["rule"] for e in entry.get("expected", [])} | {r for e in entry.get("expected", []) for r in e.get("also_acceptable", [])}
+            planted = {e["rule"] for e in entry.get("expected", [])} | {
+                r for e in entry.get("expected", []) for r in e.get("also_acceptable", [])
+            }
             out.append((path, entry["tables"], planted | {e["rule"] for e in entry.get("incidental", [])}))
     real = shared / "corpus" / "real"
     for path in sorted(real.iterdir()):
         if path.suffix.lower() in (".html", ".htm", ".pdf"):
             gold = gold_for(path, shared)
             if gold is not None:
-                out.append((path, {t: gold.get(t) for t in ("t2", "t3", "t4")}, {a["rule"] for a in gold.get("known_anomalies", [])}))
+                out.append(
+                    (
+                        path,
+                        {t: gold.get(t) for t in ("t2", "t3", "t4")},
+                        {a["rule"] for a in gold.get("known_anomalies", [])},
+                    )
+                )
     return out
 
 
@@ -62,6 +70,7 @@ def lost_tables(source_report, variant_report) -> list[str]:
     the source's (LibreOffice writes no text for the columns of a table wider than the page), and fewer digits were
     read in the table's cells. No reader can read such a table whole. (When the converter kept every digit, a table
     read short is the reader's failure and is scored as such.)"""
+
     def total(report) -> int:
         return sum(ch.isdigit() for ln in report.lines for ch in unicodedata.normalize("NFKC", ln.text))
 
@@ -104,24 +113,47 @@ def run(**_: Any) -> SuiteResult:
             per_group[kind][1] += 1
             continue
         report = review.report
-        errors = [f"{f.rule} {f.where}" for f in review.findings if f.category == "report" and f.severity.value == "error"
-                  and f.rule not in allowed[src]]
+        errors = [
+            f"{f.rule} {f.where}"
+            for f in review.findings
+            if f.category == "report" and f.severity.value == "error" and f.rule not in allowed[src]
+        ]
         false_errors[kind] += [f"{src.name}: {e}" for e in errors]
         lost = lost_tables(source_reports[src], report) if kind != "source" else []
         if lost:
             lossy[kind][1] += 1
             flagged = all(getattr(report, t).state in ("doubtful", "not_assessable") for t in lost)
-            clean = not any(f.severity.value == "error" and f.category == "report" and f.where.split(".")[0] in lost for f in review.findings)
+            clean = not any(
+                f.severity.value == "error" and f.category == "report" and f.where.split(".")[0] in lost
+                for f in review.findings
+            )
             lossy[kind][0] += flagged and clean
-            files[kind].append({"source": src.name, "lossy": lost, "flagged": flagged and clean, "states": {t.name: t.state for t in (report.t2, report.t3, report.t4)},
-                                "errors": [f"{f.rule} {f.where}" for f in review.findings if f.severity.value == "error" and f.category == "report"]})
+            files[kind].append(
+                {
+                    "source": src.name,
+                    "lossy": lost,
+                    "flagged": flagged and clean,
+                    "states": {t.name: t.state for t in (report.t2, report.t3, report.t4)},
+                    "errors": [
+                        f"{f.rule} {f.where}"
+                        for f in review.findings
+                        if f.severity.value == "error" and f.category == "report"
+                    ],
+                }
+            )
             continue
         cmp = compare_tables(golds[src], report.gold_view())
         per_group[kind][0] += cmp.agree
         per_group[kind][1] += cmp.total
-        files[kind].append({"source": src.name, "agree": cmp.agree, "cells": cmp.total,
-                            "states": {t.name: t.state for t in (report.t2, report.t3, report.t4)},
-                            "mismatches": [{"cell": c, "gold": g, "parsed": p} for c, g, p in cmp.mismatches[:10]]})
+        files[kind].append(
+            {
+                "source": src.name,
+                "agree": cmp.agree,
+                "cells": cmp.total,
+                "states": {t.name: t.state for t in (report.t2, report.t3, report.t4)},
+                "mismatches": [{"cell": c, "gold": g, "parsed": p} for c, g, p in cmp.mismatches[:10]],
+            }
+        )
     result.seconds = time.perf_counter() - t0
     result.add("sources", len(srcs), "min_variant_sources", detail=", ".join(p.name for p, _, _ in srcs))
     result.add("variants not built", len(missing), "max_variants_missing", detail="; ".join(missing[:4]))
@@ -141,11 +173,30 @@ def run(**_: Any) -> SuiteResult:
         result.add(f"false errors [{kind}]", len(fe), "max_variant_false_errors", kind, detail="; ".join(fe[:3]))
         if kind in lossy:
             ok, n = lossy[kind]
-            missed = [f"{f['source']} ({','.join(f['lossy'])}: {f['states']}, errors {f['errors'][:2]})" for f in files[kind] if "lossy" in f and not f["flagged"]]
-            result.add(f"lossy variants flagged doubtful [{kind}]", ratio(ok, n), "min_lossy_flagged", kind,
-                       detail=f"{ok}/{n} variants whose converter dropped table text" + (f"; not flagged: {'; '.join(missed[:3])}" if missed else ""))
-    result.add("cell agreement (all variants)", ratio(total_agree, total_cells), "min_variant_cell_agreement_overall",
-               detail=f"{total_agree}/{total_cells} cells")
-    result.details = {"groups": {k: {"agree": a, "cells": c} for k, (a, c) in per_group.items()}, "files": dict(files),
-                      "missing": missing, "unreadable": unreadable, "false_errors": dict(false_errors)}
+            missed = [
+                f"{f['source']} ({','.join(f['lossy'])}: {f['states']}, errors {f['errors'][:2]})"
+                for f in files[kind]
+                if "lossy" in f and not f["flagged"]
+            ]
+            result.add(
+                f"lossy variants flagged doubtful [{kind}]",
+                ratio(ok, n),
+                "min_lossy_flagged",
+                kind,
+                detail=f"{ok}/{n} variants whose converter dropped table text"
+                + (f"; not flagged: {'; '.join(missed[:3])}" if missed else ""),
+            )
+    result.add(
+        "cell agreement (all variants)",
+        ratio(total_agree, total_cells),
+        "min_variant_cell_agreement_overall",
+        detail=f"{total_agree}/{total_cells} cells",
+    )
+    result.details = {
+        "groups": {k: {"agree": a, "cells": c} for k, (a, c) in per_group.items()},
+        "files": dict(files),
+        "missing": missing,
+        "unreadable": unreadable,
+        "false_errors": dict(false_errors),
+    }
     return result

@@ -37,12 +37,32 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUILDER_VERSION = "2"
-HTML_KINDS = ("html-fragment", "mhtml", "chromium-pdf", "chromium-pdf-noborder", "chromium-pdf-furniture", "lo-docx", "lo-docx-pdf")
+HTML_KINDS = (
+    "html-fragment",
+    "mhtml",
+    "chromium-pdf",
+    "chromium-pdf-noborder",
+    "chromium-pdf-furniture",
+    "lo-docx",
+    "lo-docx-pdf",
+)
 ALL_KINDS = HTML_KINDS + ("parsed-docx", "parsed-docx-pdf")
-_SUFFIX = {"html-fragment": ".html", "mhtml": ".mht", "chromium-pdf": ".pdf", "chromium-pdf-noborder": ".pdf", "chromium-pdf-furniture": ".pdf", "lo-docx": ".docx",
-           "lo-docx-pdf": ".pdf", "parsed-docx": ".docx", "parsed-docx-pdf": ".pdf", "parsed-html": ".html"}
-_NOBORDER_CSS = ("<style>table,tr,td,th{border:none !important;border-width:0 !important;mso-border-alt:none !important}"
-                 "table{border-collapse:collapse}</style>")
+_SUFFIX = {
+    "html-fragment": ".html",
+    "mhtml": ".mht",
+    "chromium-pdf": ".pdf",
+    "chromium-pdf-noborder": ".pdf",
+    "chromium-pdf-furniture": ".pdf",
+    "lo-docx": ".docx",
+    "lo-docx-pdf": ".pdf",
+    "parsed-docx": ".docx",
+    "parsed-docx-pdf": ".pdf",
+    "parsed-html": ".html",
+}
+_NOBORDER_CSS = (
+    "<style>table,tr,td,th{border:none !important;border-width:0 !important;mso-border-alt:none !important}"
+    "table{border-collapse:collapse}</style>"
+)
 
 
 @dataclass
@@ -87,11 +107,13 @@ def as_mhtml(html_text: str) -> bytes:
 
     boundary = "----=_NextPart_01D9REVIEWER"
     body = quopri.encodestring(html_text.encode("utf-8")).decode("ascii")
-    return ("MIME-Version: 1.0\r\n"
-            f'Content-Type: multipart/related; boundary="{boundary}"; type="text/html"\r\n\r\n'
-            "This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
-            f"--{boundary}\r\nContent-Location: file:///C:/report.htm\r\nContent-Transfer-Encoding: quoted-printable\r\n"
-            f'Content-Type: text/html; charset="utf-8"\r\n\r\n{body}\r\n--{boundary}--\r\n').encode("ascii")
+    return (
+        "MIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/related; boundary="{boundary}"; type="text/html"\r\n\r\n'
+        "This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
+        f"--{boundary}\r\nContent-Location: file:///C:/report.htm\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        f'Content-Type: text/html; charset="utf-8"\r\n\r\n{body}\r\n--{boundary}--\r\n'
+    ).encode("ascii")
 
 
 def with_utf8_head(html_text: str) -> str:
@@ -124,7 +146,12 @@ def _table_layout(table, printed: dict | None = None):
             return cell.raw.strip() or str(cell.value)
         if gold is None:
             return ""
-        if cell is not None and cell.kind == "number" and isinstance(gold, (int, float)) and abs(float(cell.value) - float(gold)) < 1e-9:
+        if (
+            cell is not None
+            and cell.kind == "number"
+            and isinstance(gold, (int, float))
+            and abs(float(cell.value) - float(gold)) < 1e-9
+        ):
             return cell.raw.strip()
         if isinstance(gold, float) and gold.is_integer():
             return str(int(gold))
@@ -133,14 +160,20 @@ def _table_layout(table, printed: dict | None = None):
     rows: list[list[tuple[str, int, int]]] = []
     if table.name == "t3":
         specs = t3_rows("other_handling" in table.rows)
-        rows.append([("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 2, 3), ("申请人情况", 7, 1)])
+        rows.append(
+            [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 2, 3), ("申请人情况", 7, 1)]
+        )
         rows.append([("自然人", 1, 2), ("法人或其他组织", 5, 1), ("总计", 1, 2)])
         rows.append([(label, 1, 1) for _, label in T3_COLUMNS[1:6]])
         for spec in specs:
             cells = [(v(table.rows.get(spec.key, {}).get(c), spec.key, c), 1, 1) for c, _ in T3_COLUMNS]
             if spec.group in ("denied", "unable", "not_processed", "other_handling") and spec.group != "outcomes":
-                group = {"denied": T3_GROUP_LABELS[2], "unable": T3_GROUP_LABELS[3], "not_processed": T3_GROUP_LABELS[4],
-                         "other_handling": T3_GROUP_LABELS[5]}[spec.group]
+                group = {
+                    "denied": T3_GROUP_LABELS[2],
+                    "unable": T3_GROUP_LABELS[3],
+                    "not_processed": T3_GROUP_LABELS[4],
+                    "other_handling": T3_GROUP_LABELS[5],
+                }[spec.group]
                 first = next(s for s in specs if s.group == spec.group)
                 size = sum(1 for s in specs if s.group == spec.group)
                 lead = [(group, 1, size)] if spec is first and spec.key != "other_handling" else []
@@ -170,9 +203,18 @@ def _table_layout(table, printed: dict | None = None):
         for n, (cols, specs_in) in enumerate(blocks):
             width = 6 // len(cols)
             rows.append([(f"第二十条第（{'一五六八九'[min(n, 4)]}）项", 1 + 6, 1)])
-            rows.append([("信息内容", 1, 1)] + [(column_label("t2", c).replace("本年收费金额（万元）", "本年收费金额（单位：万元）"), width, 1) for c in cols])
+            rows.append(
+                [("信息内容", 1, 1)]
+                + [
+                    (column_label("t2", c).replace("本年收费金额（万元）", "本年收费金额（单位：万元）"), width, 1)
+                    for c in cols
+                ]
+            )
             for spec in specs_in:
-                rows.append([(spec.label, 1, 1)] + [(v(table.rows.get(spec.key, {}).get(c), spec.key, c), width, 1) for c in cols])
+                rows.append(
+                    [(spec.label, 1, 1)]
+                    + [(v(table.rows.get(spec.key, {}).get(c), spec.key, c), width, 1) for c in cols]
+                )
     return rows
 
 
@@ -211,16 +253,24 @@ def _report_parts(report):
 def parsed_html(report, printed: dict | None = None) -> str:
     """An HTML page of the parsed report: paragraphs and template-shaped tables with rowspan/colspan, printing the
     values of ``printed`` (table name -> the source's printed tables)."""
-    out = ['<!doctype html><html><head><meta charset="utf-8"><style>table{border-collapse:collapse;width:100%;table-layout:fixed}'
-           "td{border:1px solid #000;padding:2px 4px;text-align:center;font-size:10pt}p{margin:0;line-height:1.6}</style></head><body>"]
+    out = [
+        '<!doctype html><html><head><meta charset="utf-8"><style>table{border-collapse:collapse;width:100%;table-layout:fixed}'
+        "td{border:1px solid #000;padding:2px 4px;text-align:center;font-size:10pt}p{margin:0;line-height:1.6}</style></head><body>"
+    ]
     for kind, item in _report_parts(report):
         if kind == "p":
             out.append(f"<p>{htmlmod.escape(item)}</p>")
         else:
             out.append("<table>")
             for row in _table_layout(item, (printed or {}).get(item.name)):
-                out.append("<tr>" + "".join(f"<td{f' colspan={c}' if c > 1 else ''}{f' rowspan={r}' if r > 1 else ''}>{htmlmod.escape(t)}</td>"
-                                            for t, c, r in row) + "</tr>")
+                out.append(
+                    "<tr>"
+                    + "".join(
+                        f"<td{f' colspan={c}' if c > 1 else ''}{f' rowspan={r}' if r > 1 else ''}>{htmlmod.escape(t)}</td>"
+                        for t, c, r in row
+                    )
+                    + "</tr>"
+                )
             out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out)
@@ -296,9 +346,25 @@ def chromium_pdf(html_path: Path, out: Path, furniture: bool = False) -> bool:
         return False
     with tempfile.TemporaryDirectory(prefix="reviewer-chromium-") as profile:
         flags = [] if furniture else ["--no-pdf-header-footer"]
-        return _run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *flags,
-                     f"--print-to-pdf={out}", html_path.as_uri()]) and out.is_file()
+        return (
+            _run(
+                [
+                    exe,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    f"--user-data-dir={profile}",
+                    *flags,
+                    f"--print-to-pdf={out}",
+                    html_path.as_uri(),
+                ]
+            )
+            and out.is_file()
+        )
 
 
 def lo_convert(inputs: list[Path], target: str, outdir: Path) -> None:
@@ -308,8 +374,20 @@ def lo_convert(inputs: list[Path], target: str, outdir: Path) -> None:
         return
     with tempfile.TemporaryDirectory(prefix="reviewer-lo-") as profile:
         filt = "docx:MS Word 2007 XML" if target == "docx" else "pdf"
-        _run([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore", "--convert-to", filt,
-              "--outdir", str(outdir), *map(str, inputs)], timeout=600)
+        _run(
+            [
+                exe,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                filt,
+                "--outdir",
+                str(outdir),
+                *map(str, inputs),
+            ],
+            timeout=600,
+        )
 
 
 # ------------------------------------------------------------------------------------------------ build
@@ -378,7 +456,11 @@ def build(sources: list[Path], printed: dict[Path, dict] | None = None) -> list[
     docx_inputs = []
     for src, (page, _) in html_of.items():
         d = lo_dir / f"{page.stem}.docx"
-        out.append(Variant(src, "lo-docx", d if d.is_file() else None, "" if d.is_file() else "LibreOffice not installed or failed"))
+        out.append(
+            Variant(
+                src, "lo-docx", d if d.is_file() else None, "" if d.is_file() else "LibreOffice not installed or failed"
+            )
+        )
         if d.is_file():
             docx_inputs.append((src, "lo-docx-pdf", d))
     for v in [v for v in out if v.kind == "parsed-docx"]:
@@ -388,5 +470,7 @@ def build(sources: list[Path], printed: dict[Path, dict] | None = None) -> list[
     lo_convert([d for _, _, d in docx_inputs if not (pdf_dir / f"{d.stem}.pdf").is_file()], "pdf", pdf_dir)
     for src, kind, d in docx_inputs:
         p = pdf_dir / f"{d.stem}.pdf"
-        out.append(Variant(src, kind, p if p.is_file() else None, "" if p.is_file() else "LibreOffice not installed or failed"))
+        out.append(
+            Variant(src, kind, p if p.is_file() else None, "" if p.is_file() else "LibreOffice not installed or failed")
+        )
     return out

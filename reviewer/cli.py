@@ -43,7 +43,9 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
-def _options(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="显示版本号并退出")) -> None:
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True, help="显示版本号并退出"),
+) -> None:
     """审查政府信息公开工作年度报告 / Review government information disclosure annual reports."""
 
 
@@ -115,7 +117,9 @@ def memo(
     llm_config: Path | None = typer.Option(None, "--llm-config", help="TOML 配置文件（[llm] 表）"),
     base_url: str | None = typer.Option(None, "--base-url", help="端点地址，如 http://127.0.0.1:8000/v1"),
     model: str | None = typer.Option(None, "--model", help="模型名"),
-    api_key_env: str | None = typer.Option(None, "--api-key-env", help="保存 API key 的环境变量名（默认 REVIEWER_API_KEY）"),
+    api_key_env: str | None = typer.Option(
+        None, "--api-key-env", help="保存 API key 的环境变量名（默认 REVIEWER_API_KEY）"
+    ),
     structured_method: Method | None = typer.Option(None, "--structured-method", help="结构化输出方式"),
     timeout: float | None = typer.Option(None, "--timeout", help="单次请求超时（秒）"),
     max_retries: int | None = typer.Option(None, "--max-retries", help="超时、429、5xx 的重试次数"),
@@ -132,9 +136,16 @@ def memo(
     if llm or dry_run:
         from reviewer.llm.config import ConfigError, load_config
 
-        overrides = {"base_url": base_url, "model": model, "api_key_env": api_key_env,
-                     "structured_method": structured_method.value if structured_method else None, "timeout": timeout,
-                     "max_retries": max_retries, "max_concurrency": max_concurrency, "token_budget": token_budget}
+        overrides = {
+            "base_url": base_url,
+            "model": model,
+            "api_key_env": api_key_env,
+            "structured_method": structured_method.value if structured_method else None,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "max_concurrency": max_concurrency,
+            "token_budget": token_budget,
+        }
         try:
             config = load_config(str(llm_config) if llm_config else None, overrides)
         except ConfigError as exc:
@@ -146,11 +157,16 @@ def memo(
             outcome = llm_dry_run(review.report, review.findings, config)
             cost = f"{outcome.estimated_cost:.6f}" if outcome.estimated_cost is not None else "未知（未配置单价）"
             cut = "、".join(outcome.truncated) or "无"
-            _emit(f"提示词 token：{outcome.prompt_tokens}（o200k_base 估算）\n预算：{outcome.budget}\n截断部分：{cut}\n"
-                  f"模型：{config.model or '（未配置）'}\n端点：{config.endpoint_label() or '（未配置）'}\n估算费用：{cost}\n", output)
+            _emit(
+                f"提示词 token：{outcome.prompt_tokens}（o200k_base 估算）\n预算：{outcome.budget}\n截断部分：{cut}\n"
+                f"模型：{config.model or '（未配置）'}\n端点：{config.endpoint_label() or '（未配置）'}\n估算费用：{cost}\n",
+                output,
+            )
             raise typer.Exit(code=0)
         if not config.configured:
-            _die("--llm needs an endpoint: set --base-url and --model (or REVIEWER_BASE_URL / REVIEWER_MODEL, or a config file)")
+            _die(
+                "--llm needs an endpoint: set --base-url and --model (or REVIEWER_BASE_URL / REVIEWER_MODEL, or a config file)"
+            )
         llm_meta = run_llm_review(review.report, review.findings, config).memo_meta()
     m = build_memo(review, llm=llm_meta)
     text = render_markdown(m) if format == MemoFormat.markdown else m.model_dump_json(indent=2) + "\n"
@@ -205,10 +221,14 @@ def parse(file: Path = FileArg) -> None:
             "sign_date": report.sign_date,
             "sections": [s.model_dump(exclude={"text"}) for s in report.sections],
             # extraction confidence per table: read / read_with_ambiguity / doubtful / not_assessable, with evidence
-            "extraction": {name: {"state": getattr(report, name).state,
-                                  "evidence": [e.model_dump(mode="json") for e in getattr(report, name).evidence],
-                                  "ambiguities": [a.model_dump(mode="json") for a in getattr(report, name).ambiguities]}
-                           for name in ("t2", "t3", "t4")},
+            "extraction": {
+                name: {
+                    "state": getattr(report, name).state,
+                    "evidence": [e.model_dump(mode="json") for e in getattr(report, name).evidence],
+                    "ambiguities": [a.model_dump(mode="json") for a in getattr(report, name).ambiguities],
+                }
+                for name in ("t2", "t3", "t4")
+            },
             "provenance": {name: getattr(report, name).model_dump(mode="json") for name in ("t2", "t3", "t4")},
         }
     )
@@ -224,7 +244,9 @@ def batch(
     jobs: int | None = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
     fail_on: FailOn = FailOpt,
     wait: bool = typer.Option(False, "--wait", help="输出目录正被另一批次使用时等待其结束（默认立即退出）"),
-    follow_links: bool = typer.Option(False, "--follow-links", help="读取文件夹中指向所给文件夹之外的符号链接（默认跳过）"),
+    follow_links: bool = typer.Option(
+        False, "--follow-links", help="读取文件夹中指向所给文件夹之外的符号链接（默认跳过）"
+    ),
 ) -> None:
     """Review many reports into OUTDIR: memos, a resumable SQLite store, CSV/XLSX summary and an HTML dashboard.
 
@@ -250,8 +272,11 @@ def batch(
         from reviewer.batch.runner import REPORT_SUFFIXES
 
         searched = ", ".join(sorted(x for x in REPORT_SUFFIXES if x))
-        _die("; ".join(result.problems) if result.problems else
-             f"no report file found in {', '.join(paths)} (folders are searched for {searched} and extension-less files)")
+        _die(
+            "; ".join(result.problems)
+            if result.problems
+            else f"no report file found in {', '.join(paths)} (folders are searched for {searched} and extension-less files)"
+        )
     for problem in result.problems:  # inputs that matched nothing, beside others that did
         typer.echo(f"reviewer: {problem}", err=True)
     for note in result.notes:  # links skipped
@@ -259,7 +284,9 @@ def batch(
     for path, reason in result.unreadable_files[:20]:
         typer.echo(f"reviewer: {path}: {reason}", err=True)
     if len(result.unreadable_files) > 20:
-        typer.echo(f"reviewer: … and {len(result.unreadable_files) - 20} more unreadable files (see summary.csv)", err=True)
+        typer.echo(
+            f"reviewer: … and {len(result.unreadable_files) - 20} more unreadable files (see summary.csv)", err=True
+        )
     typer.echo(
         f"{result.files} files: {result.files - result.unreadable} reviewed, {result.unreadable} unreadable "
         f"({result.reviewed} read now, {result.skipped} unchanged); {result.cross_findings} cross-report findings; "
@@ -313,14 +340,19 @@ def _load_evals():
     env = os.environ.get("REVIEWER_EVALS_DIR")
     where = Path(env) if env else Path.cwd() / "evals"
     if not (where / "__init__.py").is_file() or not (where / "runner.py").is_file():
-        typer.echo(f"reviewer eval: cannot run: no eval suites at {where} (run from the repository root or set REVIEWER_EVALS_DIR)", err=True)
+        typer.echo(
+            f"reviewer eval: cannot run: no eval suites at {where} (run from the repository root or set REVIEWER_EVALS_DIR)",
+            err=True,
+        )
         raise typer.Exit(code=2)
     where = where.resolve()
     loaded = sys.modules.get("evals")
     if loaded is None or Path(getattr(loaded, "__file__", None) or "").resolve().parent != where:
         for name in [m for m in sys.modules if m == "evals" or m.startswith("evals.")]:
             del sys.modules[name]
-        spec = importlib.util.spec_from_file_location("evals", where / "__init__.py", submodule_search_locations=[str(where)])
+        spec = importlib.util.spec_from_file_location(
+            "evals", where / "__init__.py", submodule_search_locations=[str(where)]
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules["evals"] = module
         spec.loader.exec_module(module)
@@ -347,6 +379,7 @@ def main() -> None:
         from typer._click import exceptions as click_exceptions
     except ImportError:  # pragma: no cover - older typer with a separate click
         from click import exceptions as click_exceptions
+    abort = getattr(click_exceptions, "Abort", typer.Abort)
 
     from reviewer.ingest import invalid_limits
 
@@ -362,10 +395,14 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":
             sys.stderr.write(exc.format_message().rstrip() + "\n")
             sys.exit(2)
-        hint = f" (see 'reviewer {exc.ctx.info_name} --help')" if exc.ctx is not None and exc.ctx.info_name != "reviewer" else " (see 'reviewer --help')"
+        hint = (
+            f" (see 'reviewer {exc.ctx.info_name} --help')"
+            if exc.ctx is not None and exc.ctx.info_name != "reviewer"
+            else " (see 'reviewer --help')"
+        )
         sys.stderr.write(f"reviewer: error: {_one_line(exc.format_message())}{hint}\n")
         sys.exit(2)
-    except (click_exceptions.Abort if hasattr(click_exceptions, "Abort") else typer.Abort, KeyboardInterrupt):
+    except (abort, KeyboardInterrupt):
         sys.stderr.write("reviewer: interrupted (results committed so far are kept)\n")
         sys.stderr.flush()
         os._exit(130)  # no interpreter shutdown: half-written generators must not print "Exception ignored" noise

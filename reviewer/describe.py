@@ -4,21 +4,47 @@ from __future__ import annotations
 
 import re
 
-from reviewer.template import T2_ROWS_2019, T2_ROWS_2021, T3_COLUMNS, T3_ROWS_SINGLE_OTHER, T3_ROWS_SPLIT_OTHER, T4_BLOCKS, T4_COLUMNS
+from reviewer.template import (
+    T2_ROWS_2019,
+    T2_ROWS_2021,
+    T3_COLUMNS,
+    T3_ROWS_SINGLE_OTHER,
+    T3_ROWS_SPLIT_OTHER,
+    T4_BLOCKS,
+    T4_COLUMNS,
+)
 
 _T3_ROWS = {s.key: s.label for s in T3_ROWS_SPLIT_OTHER + T3_ROWS_SINGLE_OTHER}
 _T3_COLS = dict(T3_COLUMNS)
 _T2_ROWS = {s.key: s.label for s in T2_ROWS_2021 + T2_ROWS_2019}
-_T2_COLS = {"issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数", "decisions": "本年处理决定数量",
-            "amount_wan_yuan": "本年收费金额（万元）", "new_made": "本年新制作数量", "new_published": "本年新公开数量",
-            "total_published": "对外公开总数量", "prev_year_items": "上一年项目数量", "change": "本年增/减", "items": "采购项目数量",
-            "amount": "采购总金额"}
+_T2_COLS = {
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量",
+    "amount_wan_yuan": "本年收费金额（万元）",
+    "new_made": "本年新制作数量",
+    "new_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "prev_year_items": "上一年项目数量",
+    "change": "本年增/减",
+    "items": "采购项目数量",
+    "amount": "采购总金额",
+}
 _T4_BLOCKS = dict(T4_BLOCKS)
 _T4_COLS = dict(T4_COLUMNS)
-_GROUPS = {"denied_*": "（三）不予公开（合计）", "unable_*": "（四）无法提供（合计）", "not_processed_*": "（五）不予处理（合计）",
-           "other_*": "（六）其他处理（合计）", "*": "各行"}
-IDENTITY = {"T3-ROW-SUM": "行合计（总计 = 六类申请人之和）", "T3-RESULT-TOTAL": "办理结果合计（（七）总计 = 各项结果之和）",
-            "T3-COL-BALANCE": "收支平衡（一 + 二 = 三（七）+ 四）"}
+_GROUPS = {
+    "denied_*": "（三）不予公开（合计）",
+    "unable_*": "（四）无法提供（合计）",
+    "not_processed_*": "（五）不予处理（合计）",
+    "other_*": "（六）其他处理（合计）",
+    "*": "各行",
+}
+IDENTITY = {
+    "T3-ROW-SUM": "行合计（总计 = 六类申请人之和）",
+    "T3-RESULT-TOTAL": "办理结果合计（（七）总计 = 各项结果之和）",
+    "T3-COL-BALANCE": "收支平衡（一 + 二 = 三（七）+ 四）",
+}
 
 
 def row_label(table: str, row: str) -> str:
@@ -50,8 +76,15 @@ def describe(path: str) -> str:
     parts = path.split(".")
     table = {"t2": "表二", "t3": "表三", "t4": "表四"}.get(parts[0])
     if table is None:
-        return {"sections": "章节结构", "preamble": "前言", "title": "标题", "period": "统计期限", "signature": "落款",
-                "body": "正文", "tables": "统计表"}.get(path, path)
+        return {
+            "sections": "章节结构",
+            "preamble": "前言",
+            "title": "标题",
+            "period": "统计期限",
+            "signature": "落款",
+            "body": "正文",
+            "tables": "统计表",
+        }.get(path, path)
     if len(parts) == 1:
         return table
     if parts[1] == "subtotal" and len(parts) >= 4:

@@ -25,7 +25,7 @@ class CellComparison:
     def accuracy(self) -> float:
         return self.agree / self.total if self.total else 1.0
 
-    def add(self, other: "CellComparison") -> None:
+    def add(self, other: CellComparison) -> None:
         self.agree += other.agree
         self.total += other.total
         self.mismatches.extend(other.mismatches)

@@ -52,20 +52,42 @@ def t3_failures_of(values: Values) -> list[Failure]:
     for r, cols in values.items():
         s = sum(cols.get(c, 0) for c in T3_APPLICANT_KEYS)
         if s != cols.get("total", 0):
-            out.append(Failure("ROW", r, s, cols.get("total", 0), [(r, c, 1) for c in T3_APPLICANT_KEYS] + [(r, "total", -1)]))
+            out.append(
+                Failure("ROW", r, s, cols.get("total", 0), [(r, c, 1) for c in T3_APPLICANT_KEYS] + [(r, "total", -1)])
+            )
     leaves = leaf_rows(values)
     if "total_processed" in values:
         for c in T3_COLUMN_KEYS:
             s = sum(values[r].get(c, 0) for r in leaves)
             if s != values["total_processed"].get(c, 0):
-                out.append(Failure("RES", c, s, values["total_processed"].get(c, 0), [(r, c, 1) for r in leaves] + [("total_processed", c, -1)]))
+                out.append(
+                    Failure(
+                        "RES",
+                        c,
+                        s,
+                        values["total_processed"].get(c, 0),
+                        [(r, c, 1) for r in leaves] + [("total_processed", c, -1)],
+                    )
+                )
     if all(r in values for r in BALANCE_ROWS):
         for c in T3_COLUMN_KEYS:
             left = values["new_received"].get(c, 0) + values["carried_over"].get(c, 0)
             right = values["total_processed"].get(c, 0) + values["carried_forward"].get(c, 0)
             if left != right:
-                out.append(Failure("BAL", c, left, right, [("new_received", c, 1), ("carried_over", c, 1),
-                                                            ("total_processed", c, -1), ("carried_forward", c, -1)]))
+                out.append(
+                    Failure(
+                        "BAL",
+                        c,
+                        left,
+                        right,
+                        [
+                            ("new_received", c, 1),
+                            ("carried_over", c, 1),
+                            ("total_processed", c, -1),
+                            ("carried_forward", c, -1),
+                        ],
+                    )
+                )
     return out
 
 

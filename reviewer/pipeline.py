@@ -46,9 +46,7 @@ def narrative_figures(report: AnnualReport) -> list[NarrativeFigure]:
 
 def review_report(report: AnnualReport) -> Review:
     """Run the narrative extractor and every rule on a parsed report."""
-    from reviewer.checks import run_checks
-
-    from reviewer.checks import Context
+    from reviewer.checks import Context, run_checks
 
     figures = narrative_figures(report)
     ctx = Context(report=report, figures=list(figures))

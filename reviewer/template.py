@@ -86,7 +86,9 @@ _T3_HEAD = (
     RowSpec("new_received", "一、本年新收政府信息公开申请数量", ("本年新收政府信息公开申请数量", "本年新收")),
     RowSpec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转政府信息公开申请数量", "上年结转")),
     RowSpec("granted", "（一）予以公开", ("予以公开",), group="outcomes"),
-    RowSpec("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), group="outcomes"),
+    RowSpec(
+        "partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), group="outcomes"
+    ),
     RowSpec("denied_state_secret", "1.属于国家秘密", ("属于国家秘密", "国家秘密"), 1, "denied"),
     RowSpec(
         "denied_prohibited_by_law",
@@ -97,12 +99,28 @@ _T3_HEAD = (
     ),
     RowSpec("denied_security_stability", "3.危及“三安全一稳定”", ("三安全一稳定", "危及"), 3, "denied"),
     RowSpec("denied_third_party_rights", "4.保护第三方合法权益", ("保护第三方合法权益", "第三方合法权益"), 4, "denied"),
-    RowSpec("denied_internal_affairs", "5.属于三类内部事务信息", ("属于三类内部事务信息", "三类内部事务", "内部事务"), 5, "denied"),
-    RowSpec("denied_process_info", "6.属于四类过程性信息", ("属于四类过程性信息", "四类过程性", "过程性信息"), 6, "denied"),
+    RowSpec(
+        "denied_internal_affairs",
+        "5.属于三类内部事务信息",
+        ("属于三类内部事务信息", "三类内部事务", "内部事务"),
+        5,
+        "denied",
+    ),
+    RowSpec(
+        "denied_process_info", "6.属于四类过程性信息", ("属于四类过程性信息", "四类过程性", "过程性信息"), 6, "denied"
+    ),
     RowSpec("denied_enforcement_file", "7.属于行政执法案卷", ("属于行政执法案卷", "行政执法案卷"), 7, "denied"),
     RowSpec("denied_admin_query", "8.属于行政查询事项", ("属于行政查询事项", "行政查询事项"), 8, "denied"),
-    RowSpec("unable_not_held", "1.本机关不掌握相关政府信息", ("本机关不掌握相关政府信息", "不掌握相关政府信息", "不掌握"), 1, "unable"),
-    RowSpec("unable_needs_creation", "2.没有现成信息需要另行制作", ("没有现成信息需要另行制作", "另行制作"), 2, "unable"),
+    RowSpec(
+        "unable_not_held",
+        "1.本机关不掌握相关政府信息",
+        ("本机关不掌握相关政府信息", "不掌握相关政府信息", "不掌握"),
+        1,
+        "unable",
+    ),
+    RowSpec(
+        "unable_needs_creation", "2.没有现成信息需要另行制作", ("没有现成信息需要另行制作", "另行制作"), 2, "unable"
+    ),
     RowSpec(
         "unable_unclear_after_correction",
         "3.补正后申请内容仍不明确",
@@ -110,9 +128,17 @@ _T3_HEAD = (
         3,
         "unable",
     ),
-    RowSpec("not_processed_petition_like", "1.信访举报投诉类申请", ("信访举报投诉类申请", "信访举报投诉"), 1, "not_processed"),
+    RowSpec(
+        "not_processed_petition_like",
+        "1.信访举报投诉类申请",
+        ("信访举报投诉类申请", "信访举报投诉"),
+        1,
+        "not_processed",
+    ),
     RowSpec("not_processed_repeat_request", "2.重复申请", ("重复申请",), 2, "not_processed"),
-    RowSpec("not_processed_publication", "3.要求提供公开出版物", ("要求提供公开出版物", "公开出版物"), 3, "not_processed"),
+    RowSpec(
+        "not_processed_publication", "3.要求提供公开出版物", ("要求提供公开出版物", "公开出版物"), 3, "not_processed"
+    ),
     RowSpec(
         "not_processed_abusive_volume",
         "4.无正当理由大量反复申请",
@@ -167,7 +193,14 @@ T3_OUTCOME_GROUPS = {
     "other_handling": "（六）其他处理",
 }
 #: Group labels printed without numbers of their own (rulebook A.3: "group label, no numbers").
-T3_GROUP_LABELS = ("三、本年度办理结果", "本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")
+T3_GROUP_LABELS = (
+    "三、本年度办理结果",
+    "本年度办理结果",
+    "（三）不予公开",
+    "（四）无法提供",
+    "（五）不予处理",
+    "（六）其他处理",
+)
 
 # ---------------------------------------------------------------- table 4 (rulebook A.4)
 T4_BLOCKS: tuple[tuple[str, str], ...] = (
@@ -200,7 +233,9 @@ class T2RowSpec:
 
 T2_ROWS_2021: tuple[T2RowSpec, ...] = (
     T2RowSpec("rules", "规章", ("规章",), ("issued", "repealed", "in_force")),
-    T2RowSpec("normative_documents", "行政规范性文件", ("行政规范性文件", "规范性文件"), ("issued", "repealed", "in_force")),
+    T2RowSpec(
+        "normative_documents", "行政规范性文件", ("行政规范性文件", "规范性文件"), ("issued", "repealed", "in_force")
+    ),
     T2RowSpec("licensing", "行政许可", ("行政许可",), ("decisions",)),
     T2RowSpec("penalty", "行政处罚", ("行政处罚",), ("decisions",)),
     T2RowSpec("coercion", "行政强制", ("行政强制",), ("decisions",)),
@@ -213,7 +248,13 @@ T2_ROWS_2019: tuple[T2RowSpec, ...] = (
     T2RowSpec("rules", "规章", ("规章",), ("new_made", "new_published", "total_published")),
     T2RowSpec("normative_documents", "规范性文件", ("规范性文件",), ("new_made", "new_published", "total_published")),
     T2RowSpec("licensing", "行政许可", ("行政许可",), _ITEMS, signed_columns=("change",)),
-    T2RowSpec("other_services", "其他对外管理服务事项", ("其他对外管理服务事项", "其他对外管理服务"), _ITEMS, signed_columns=("change",)),
+    T2RowSpec(
+        "other_services",
+        "其他对外管理服务事项",
+        ("其他对外管理服务事项", "其他对外管理服务"),
+        _ITEMS,
+        signed_columns=("change",),
+    ),
     T2RowSpec("penalty", "行政处罚", ("行政处罚",), _ITEMS, signed_columns=("change",)),
     T2RowSpec("coercion", "行政强制", ("行政强制",), _ITEMS, signed_columns=("change",)),
     T2RowSpec(
@@ -224,7 +265,14 @@ T2_ROWS_2019: tuple[T2RowSpec, ...] = (
 
 #: Labels whose presence marks the template version (rulebook F.1).
 FMT2021_MARKERS = ("本年制发件数", "现行有效件数", "本年废止件数", "逾期不补正", "收费通知要求缴纳费用")
-FMT2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "政府集中采购", "上一年项目数量", "本年度新制作数量")
+FMT2019_MARKERS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "政府集中采购",
+    "上一年项目数量",
+    "本年度新制作数量",
+)
 
 #: Top-level section numbering accepted in headings.
 TOP_NUMBER_RE = re.compile(r"(?P<num>[一二三四五六七八九十]|\d{1,2})\s*[、.．]")

@@ -46,11 +46,17 @@ class StubServer:
                     self.end_headers()
                     self.wfile.write(payload)
                     return
-                content = step["content"] if "content" in step else json.dumps(step.get("review", {}), ensure_ascii=False)
+                content = (
+                    step["content"] if "content" in step else json.dumps(step.get("review", {}), ensure_ascii=False)
+                )
                 answer = {
-                    "id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": body.get("model", "stub"),
-                    "choices": step["choices"] if "choices" in step else
-                    [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                    "id": "chatcmpl-stub",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body.get("model", "stub"),
+                    "choices": step["choices"]
+                    if "choices" in step
+                    else [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
                     "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                 }
                 payload = json.dumps(answer, ensure_ascii=False).encode()
@@ -91,7 +97,7 @@ class StubServer:
         host, port = self.server.server_address[:2]
         return f"{self.scheme}://{host}:{port}/v1"
 
-    def __enter__(self) -> "StubServer":
+    def __enter__(self) -> StubServer:
         self.thread.start()
         return self
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REAL, SEED, needs_shared
+
 from reviewer.batch.runner import discover, run_batch
 from reviewer.batch.summary import neutralise
 from reviewer.batch.worker import safe_name
@@ -34,14 +34,20 @@ def test_real_corpus_one_row_per_report_and_cross_year(tmp_path) -> None:
     assert all(status == "ok" for _, status, _ in rows)
     checks = json.loads((out / "cross_checks.json").read_text(encoding="utf-8"))["checks"]
     pairs = {(c["office"], c["year"]) for c in checks if c["rule"] == "XY-CARRY"}
-    for office, years in (("河北省工业和信息化厅", range(2020, 2024)), ("河北省教育厅", (2022, 2023)), ("河北省科学技术厅", range(2020, 2024)),
-                          ("平潭综合实验区", range(2021, 2026))):
+    for office, years in (
+        ("河北省工业和信息化厅", range(2020, 2024)),
+        ("河北省教育厅", (2022, 2023)),
+        ("河北省科学技术厅", range(2020, 2024)),
+        ("平潭综合实验区", range(2021, 2026)),
+    ):
         for year in years:
             assert (office, year) in pairs
     statuses = {(c["office"], c["year"]): c["status"] for c in checks if c["rule"] == "XY-CARRY"}
     assert statuses[("平潭综合实验区", 2022)] == "ok" and statuses[("河北省科学技术厅", 2023)] == "ok"
     # a pair whose carried rows are blank on one side compared nothing: not assessable, with the reason, never "ok"
-    gxt_2020 = next(c for c in checks if c["rule"] == "XY-CARRY" and c["office"] == "河北省工业和信息化厅" and c["year"] == 2020)
+    gxt_2020 = next(
+        c for c in checks if c["rule"] == "XY-CARRY" and c["office"] == "河北省工业和信息化厅" and c["year"] == 2020
+    )
     assert (gxt_2020["status"], gxt_2020["columns_compared"]) == ("not_assessable", 0) and "空白" in gxt_2020["reason"]
     assert all(c["columns_compared"] > 0 for c in checks if c["rule"] == "XY-CARRY" and c["status"] == "ok")
     csv_lines = (out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -54,7 +60,9 @@ def test_real_corpus_one_row_per_report_and_cross_year(tmp_path) -> None:
     dashboard = (out / "dashboard.html").read_text(encoding="utf-8")
     assert "<summary>省教育厅" not in dashboard and "<summary>河北省教育厅（4 份）</summary>" in dashboard
     # a batch memo points to the batch's cross-report results instead of saying they were not done
-    memo = (out / next(r["memo_md"] for r in table if r["file"].endswith("2022_hebei-kjt.txt"))).read_text(encoding="utf-8")
+    memo = (out / next(r["memo_md"] for r in table if r["file"].endswith("2022_hebei-kjt.txt"))).read_text(
+        encoding="utf-8"
+    )
     assert "在批量审查中" in memo and "cross\\_checks.json" in memo and "本次未做" not in memo
     again = run_batch([str(REAL), str(SEED)], out, jobs=2)
     assert (again.reviewed, again.skipped) == (0, 35)
@@ -69,8 +77,11 @@ def test_bad_file_is_an_error_row_and_others_go_on(tmp_path) -> None:
     out = tmp_path / "out"
     result = run_batch([str(src)], out, jobs=1)
     rows = {Path(p).name: (status, error) for p, status, error in _rows(out)}
-    assert rows == {"binary.txt": ("error", "binary file, not a text report"), "empty.txt": ("error", "the file is empty"),
-                    "good.txt": ("ok", None)}
+    assert rows == {
+        "binary.txt": ("error", "binary file, not a text report"),
+        "empty.txt": ("error", "the file is empty"),
+        "good.txt": ("ok", None),
+    }
     assert result.exit_code == 2 and result.errors == 2
     assert len(list((out / "memos").glob("good-*.md"))) == 1
 
@@ -90,7 +101,10 @@ def test_changed_file_is_reviewed_again(tmp_path) -> None:
 
 def _make_corpus(folder: Path, n: int) -> None:
     """n distinct reports: our clean fixtures with a numbered line appended (different content hashes)."""
-    bases = [FIXTURES / name for name in ("clean_tab_2023.txt", "clean_spaced_2023.txt", "clean_markdown_2024.md", "clean_glued_2022.txt")]
+    bases = [
+        FIXTURES / name
+        for name in ("clean_tab_2023.txt", "clean_spaced_2023.txt", "clean_markdown_2024.md", "clean_glued_2022.txt")
+    ]
     texts = [b.read_text(encoding="utf-8") for b in bases]
     for i in range(n):
         base = bases[i % len(bases)]
@@ -132,7 +146,7 @@ def test_sigkill_mid_batch_then_rerun_loses_and_duplicates_nothing(tmp_path) -> 
 def test_safe_names_and_spreadsheet_neutralising() -> None:
     name = safe_name("../../etc/passwd <script>", "ab" * 32)
     assert "/" not in name and ".." not in name and name.endswith("-abababab")
-    assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert [neutralise(v) for v in ("+1", "-2", "@x", "正常", 5)] == ["'+1", "'-2", "'@x", "正常", 5]
 
 
@@ -160,7 +174,11 @@ def test_file_deleted_mid_run_becomes_an_error_row(tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(runner, "discover", discover_then_delete)
     result = run_batch([str(tmp_path / "in")], tmp_path / "out", jobs=1)
     rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
-    assert rows == {"r0.txt": ("ok", None), "r1.txt": ("error", "cannot read the file (No such file or directory)"), "r2.md": ("ok", None)}
+    assert rows == {
+        "r0.txt": ("ok", None),
+        "r1.txt": ("error", "cannot read the file (No such file or directory)"),
+        "r2.md": ("ok", None),
+    }
     assert result.exit_code == 2
 
 
@@ -205,7 +223,10 @@ def test_store_that_cannot_be_written_mid_run_keeps_committed_results(tmp_path, 
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr(Store, "put_many", readonly)
-    with pytest.raises(BatchStoreError, match=r"cannot write the batch store \(attempt to write a readonly database\); 1 results written before are kept"):
+    with pytest.raises(
+        BatchStoreError,
+        match=r"cannot write the batch store \(attempt to write a readonly database\); 1 results written before are kept",
+    ):
         run_batch([str(tmp_path / "in")], out, jobs=1)
     monkeypatch.undo()
     assert [Path(p).name for p, _, _ in _rows(out)] == ["r0.txt"]
@@ -214,8 +235,19 @@ def test_store_that_cannot_be_written_mid_run_keeps_committed_results(tmp_path, 
 def test_unwritable_output_folder_is_one_line_exit_2(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "batch", str(FIXTURES / "clean_tab_2023.txt"), "-o", str(blocker / "out")],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reviewer.cli",
+            "batch",
+            str(FIXTURES / "clean_tab_2023.txt"),
+            "-o",
+            str(blocker / "out"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "cannot write the batch output" in p.stderr
 
 
@@ -224,7 +256,9 @@ def test_hostile_metadata_is_neutralised_in_csv_and_escaped_in_dashboard(tmp_pat
     src.mkdir()
     text = (FIXTURES / "clean_tab_2023.txt").read_text(encoding="utf-8")
     # (a complete tag such as "<b>" is blanked by the reader: markup is never report text; an unclosed one stays text)
-    (src / "r.txt").write_text('发布机构: =HYPERLINK("http://evil.example","x")<b onclick=1\n' + text.split("\n", 1)[1], encoding="utf-8")
+    (src / "r.txt").write_text(
+        '发布机构: =HYPERLINK("http://evil.example","x")<b onclick=1\n' + text.split("\n", 1)[1], encoding="utf-8"
+    )
     out = tmp_path / "out"
     run_batch([str(src)], out, jobs=1)
     csv_text = (out / "summary.csv").read_text(encoding="utf-8-sig")
@@ -251,8 +285,10 @@ def test_folder_with_devices_fifos_and_huge_files(tmp_path) -> None:
         fh.truncate(60 * 1024 * 1024)  # sparse, over the 50 MiB limit
     result = run_batch([str(src)], tmp_path / "out", jobs=1)
     rows = {Path(p).name: (status, error) for p, status, error in _rows(tmp_path / "out")}
-    assert rows == {"huge.txt": ("error", "file is 62914560 bytes, larger than the 52428800-byte limit (REVIEWER_MAX_BYTES)"),
-                    "ok.txt": ("ok", None)}
+    assert rows == {
+        "huge.txt": ("error", "file is 62914560 bytes, larger than the 52428800-byte limit (REVIEWER_MAX_BYTES)"),
+        "ok.txt": ("ok", None),
+    }
     assert result.exit_code == 2
 
 
@@ -264,7 +300,10 @@ def test_control_characters_in_names_do_not_break_the_xlsx(tmp_path) -> None:
     assert set(result.outputs) == {"csv", "xlsx", "cross_checks", "dashboard"}
     from openpyxl import load_workbook
 
-    names = [row[0] for row in load_workbook(tmp_path / "out" / "summary.xlsx")["reports"].iter_rows(min_row=2, values_only=True)]
+    names = [
+        row[0]
+        for row in load_workbook(tmp_path / "out" / "summary.xlsx")["reports"].iter_rows(min_row=2, values_only=True)
+    ]
     assert names[0].endswith("bell?.txt")
 
 
@@ -284,8 +323,12 @@ def test_ctrl_c_stops_a_parallel_batch_with_one_line(tmp_path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     _make_corpus(src, 1500)
-    proc = subprocess.Popen([sys.executable, "-m", "reviewer.cli", "batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewer.cli", "batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(2.5)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
@@ -298,8 +341,12 @@ def test_ctrl_c_stops_a_parallel_batch_with_one_line(tmp_path) -> None:
 
 def test_ctrl_c_while_loading_is_one_line(tmp_path) -> None:
     """Ctrl-C while the modules load (before any command runs): one line, exit 130, no traceback."""
-    proc = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "reviewer.cli", "batch", str(FIXTURES), "-o", str(tmp_path / "o")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-X", "importtime", "-m", "reviewer.cli", "batch", str(FIXTURES), "-o", str(tmp_path / "o")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # -X importtime writes a line per module loaded: once typer (loaded by reviewer.cli) is in, interrupt
     while True:
         line = proc.stderr.readline()
@@ -317,8 +364,16 @@ def test_ctrl_c_while_loading_is_one_line(tmp_path) -> None:
 
 def test_invalid_limit_settings_are_refused() -> None:
     env = dict(os.environ, REVIEWER_MAX_LINES="abc")
-    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "check", str(FIXTURES / "clean_tab_2023.txt")], capture_output=True, text=True, env=env)
-    assert p.returncode == 2 and p.stderr == "reviewer: error: invalid limit setting REVIEWER_MAX_LINES='abc': use a positive whole number\n"
+    p = subprocess.run(
+        [sys.executable, "-m", "reviewer.cli", "check", str(FIXTURES / "clean_tab_2023.txt")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert (
+        p.returncode == 2
+        and p.stderr == "reviewer: error: invalid limit setting REVIEWER_MAX_LINES='abc': use a positive whole number\n"
+    )
 
 
 def test_near_duplicates_equal_brute_force_scoring() -> None:
@@ -340,7 +395,7 @@ def test_near_duplicates_equal_brute_force_scoring() -> None:
         if n % 3 == 1:  # a near copy of the previous text with a few characters changed
             prev = texts[f"r{n - 1}"]
             m = 4 + n % 21  # 4..24 characters replaced: similarities on both sides of the threshold
-            text = prev[:30] + "局" * m + prev[30 + m:]
+            text = prev[:30] + "局" * m + prev[30 + m :]
         texts[f"r{n}"] = text
     texts["same"] = texts["r0"]
     found = {(a, b): s for a, b, s in near_duplicates(texts)}
@@ -351,7 +406,7 @@ def test_near_duplicates_equal_brute_force_scoring() -> None:
     items = list(distinct.items())
     expected = {}
     for i, (ta, pa) in enumerate(items):
-        for tb, pb in items[i + 1:]:
+        for tb, pb in items[i + 1 :]:
             score = fuzz.ratio(ta, tb)
             if score >= COPY_THRESHOLD:
                 expected[(pa, pb)] = score
@@ -382,9 +437,18 @@ def test_workbook_written_by_a_child_process_and_its_failure_is_one_line(tmp_pat
     (src / "third.txt").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes() + b"3")
     (out / "summary.xlsx").unlink()
     (out / "summary.xlsx").mkdir()  # the finished workbook cannot be put in place
-    p = subprocess.run([sys.executable, "-c", "import sys, reviewer.batch.summary as s; s.FORK_MIN_ROWS = 0; "
-                        "from reviewer.cli import main; sys.argv = ['reviewer', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', '1']; main()",
-                        str(src), str(out)], capture_output=True, text=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, reviewer.batch.summary as s; s.FORK_MIN_ROWS = 0; "
+            "from reviewer.cli import main; sys.argv = ['reviewer', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', '1']; main()",
+            str(src),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2, p.stderr
     assert "Traceback" not in p.stderr
     line = [ln for ln in p.stderr.splitlines() if "summary.xlsx" in ln]
@@ -409,6 +473,7 @@ def test_summary_files_get_the_usual_file_mode(tmp_path) -> None:
 def test_batch_messages_for_empty_inputs_and_unreadable_files(tmp_path) -> None:
     """A folder with no report file is one error line, exit 2 and no output folder; unreadable files are named on
     stderr with their reason, and the summary line counts like the dashboard; .shtml pages are picked up."""
+
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "reviewer.cli", "batch", *args], capture_output=True, text=True)
 
@@ -417,10 +482,15 @@ def test_batch_messages_for_empty_inputs_and_unreadable_files(tmp_path) -> None:
     (only_binary / "blob.bin").write_bytes(bytes(range(256)) * 8)
     p = run(str(only_binary), "-o", str(tmp_path / "o1"))
     assert p.returncode == 2 and not (tmp_path / "o1").exists()
-    assert p.stderr.splitlines() == [f"reviewer: error: no report file found in {only_binary} (folders are searched for .doc, .docx, "
-                                     ".htm, .html, .markdown, .md, .pdf, .shtml, .text, .txt, .xhtml and extension-less files)"]
+    assert p.stderr.splitlines() == [
+        f"reviewer: error: no report file found in {only_binary} (folders are searched for .doc, .docx, "
+        ".htm, .html, .markdown, .md, .pdf, .shtml, .text, .txt, .xhtml and extension-less files)"
+    ]
     p = run(str(tmp_path / "nothing" / "*.pdf"), "-o", str(tmp_path / "o2"))
-    assert p.returncode == 2 and p.stderr == f"reviewer: error: {tmp_path / 'nothing' / '*.pdf'}: no such file, folder or matching glob\n"
+    assert (
+        p.returncode == 2
+        and p.stderr == f"reviewer: error: {tmp_path / 'nothing' / '*.pdf'}: no such file, folder or matching glob\n"
+    )
     mixed = tmp_path / "mixed"
     mixed.mkdir()
     (mixed / "page.shtml").write_bytes((FIXTURES / "clean_tab_2023.txt").read_bytes())

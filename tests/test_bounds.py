@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from benchmarks.resources import _docx, _pdf, _tiny_runs_page, html_span_bomb
-from reviewer.batch import runner
 from reviewer.batch.runner import _imap, discover, run_batch
 from reviewer.errors import InputError
 from reviewer.ingest import document_from_bytes
@@ -24,7 +23,9 @@ from reviewer.ingest import document_from_bytes
 # ------------------------------------------------------------------------------------------------ reader budgets
 def test_span_bomb_is_refused_by_the_grid_budget(tmp_path) -> None:
     html_span_bomb(tmp_path / "bomb.html")
-    with pytest.raises(InputError, match=r"table cells span more than 200000 grid positions \(REVIEWER_MAX_GRID_CELLS\)"):
+    with pytest.raises(
+        InputError, match=r"table cells span more than 200000 grid positions \(REVIEWER_MAX_GRID_CELLS\)"
+    ):
         document_from_bytes((tmp_path / "bomb.html").read_bytes(), "bomb.html")
 
 
@@ -32,10 +33,14 @@ def test_html_tags_and_text_are_bounded_before_parsing(monkeypatch) -> None:
     import reviewer.ingest as ingest
 
     monkeypatch.setattr(ingest, "MAX_HTML_TAGS", 1000)
-    with pytest.raises(InputError, match=r"HTML page with about 2004 tags, more than the 1000-tag limit \(REVIEWER_MAX_HTML_TAGS\)"):
+    with pytest.raises(
+        InputError, match=r"HTML page with about 2004 tags, more than the 1000-tag limit \(REVIEWER_MAX_HTML_TAGS\)"
+    ):
         document_from_bytes(b"<html><body>" + b"<p>x</p>" * 1000 + b"</body></html>", "tags.html")
     monkeypatch.setattr(ingest, "MAX_CHARS", 10_000)
-    with pytest.raises(InputError, match=r"about 20000 characters of text, more than the 10000-character limit \(REVIEWER_MAX_CHARS\)"):
+    with pytest.raises(
+        InputError, match=r"about 20000 characters of text, more than the 10000-character limit \(REVIEWER_MAX_CHARS\)"
+    ):
         document_from_bytes(("<html><body><p>" + "公开" * 10_000 + "</p></body></html>").encode(), "long.html")
 
 
@@ -49,7 +54,10 @@ def test_rendered_lines_are_counted_while_reading(monkeypatch) -> None:
 
 def test_pdf_text_is_bounded_per_page_before_layout() -> None:
     data = _pdf([_tiny_runs_page(500), _tiny_runs_page(50_000)])
-    with pytest.raises(InputError, match=r"page 2 shows about 50000 characters of text, more than the 40000-character limit \(REVIEWER_MAX_PAGE_TEXT\)"):
+    with pytest.raises(
+        InputError,
+        match=r"page 2 shows about 50000 characters of text, more than the 40000-character limit \(REVIEWER_MAX_PAGE_TEXT\)",
+    ):
         document_from_bytes(data, "runs.pdf")
 
 
@@ -66,15 +74,24 @@ def test_docx_main_part_is_bounded(tmp_path, monkeypatch) -> None:
 
     _docx(tmp_path / "big.docx", "<w:p><w:r><w:t>公开</w:t></w:r></w:p>" * 2000)
     monkeypatch.setattr(ingest, "MAX_DOCX_XML", 10_000)
-    with pytest.raises(InputError, match=r"word/document.xml expands to \d+ bytes, over the 10000-byte limit \(REVIEWER_MAX_DOCX_XML\)"):
+    with pytest.raises(
+        InputError, match=r"word/document.xml expands to \d+ bytes, over the 10000-byte limit \(REVIEWER_MAX_DOCX_XML\)"
+    ):
         document_from_bytes((tmp_path / "big.docx").read_bytes(), "big.docx")
 
 
 def test_cli_refuses_a_span_bomb_in_one_line(tmp_path) -> None:
     html_span_bomb(tmp_path / "bomb.html")
-    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "memo", str(tmp_path / "bomb.html")], capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "reviewer.cli", "memo", str(tmp_path / "bomb.html")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 2
-    assert p.stderr.strip().splitlines() == [f"reviewer: error: {tmp_path / 'bomb.html'}: table cells span more than 200000 grid positions (REVIEWER_MAX_GRID_CELLS)"]
+    assert p.stderr.strip().splitlines() == [
+        f"reviewer: error: {tmp_path / 'bomb.html'}: table cells span more than 200000 grid positions (REVIEWER_MAX_GRID_CELLS)"
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ per-file bounds
@@ -146,7 +163,11 @@ def test_two_batches_on_one_folder_one_runs_the_other_refuses(tmp_path) -> None:
         assert first.returncode == 0, trial
         assert second.returncode == 2, (trial, second.stderr)
         lines = second.stderr.strip().splitlines()
-        assert len(lines) == 1 and "another reviewer batch is writing to this folder (pid " in lines[0] and "--wait" in lines[0], lines
+        assert (
+            len(lines) == 1
+            and "another reviewer batch is writing to this folder (pid " in lines[0]
+            and "--wait" in lines[0]
+        ), lines
         with sqlite3.connect(out / "reviewer.sqlite") as conn:
             assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT path) FROM reports").fetchone() == (150, 150)
         assert not list(out.glob(".summary-*")) and not list(out.glob(".tmp-*"))
@@ -168,9 +189,9 @@ def test_a_waiting_batch_runs_after_the_first(tmp_path) -> None:
 # ------------------------------------------------------------------------------------------------ outputs after a kill
 _KILL_AT = {
     "cross_checks": "import reviewer.batch.summary as s; w = s.atomic_write\n"
-                    "s.atomic_write = lambda p, t: (os.kill(os.getpid(), 9) if p.name == 'cross_checks.json' else w(p, t))",
+    "s.atomic_write = lambda p, t: (os.kill(os.getpid(), 9) if p.name == 'cross_checks.json' else w(p, t))",
     "dashboard": "import reviewer.batch.summary as s; w = s.atomic_write\n"
-                 "s.atomic_write = lambda p, t: (os.kill(os.getpid(), 9) if p.name == 'dashboard.html' else w(p, t))",
+    "s.atomic_write = lambda p, t: (os.kill(os.getpid(), 9) if p.name == 'dashboard.html' else w(p, t))",
     "xlsx": "import reviewer.batch.summary as s; s.FORK_MIN_ROWS = 10**9\ns.write_xlsx = lambda *a: os.kill(os.getpid(), 9)",
     "marker": "from reviewer.batch.store import Store; Store.set_meta = lambda self, k, v: os.kill(os.getpid(), 9)",
     "cross_findings": "from reviewer.batch.store import Store; Store.replace_cross_findings = lambda self, f: os.kill(os.getpid(), 9)",
@@ -185,9 +206,19 @@ def test_sigkill_in_the_tail_then_a_rerun_leaves_every_output_complete(tmp_path,
     _corpus(src, 5)  # one more report: the next run must rewrite every output
     for name in ("summary.csv", "dashboard.html"):
         (out / name).unlink(missing_ok=point != "cross_checks")
-    killed = subprocess.run([sys.executable, "-c", "import os, sys\n" + _KILL_AT[point] + "\nfrom reviewer.cli import main\n"
-                             "sys.argv = ['reviewer', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', '1']\nmain()", str(src), str(out)],
-                            capture_output=True, text=True, timeout=120)
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys\n" + _KILL_AT[point] + "\nfrom reviewer.cli import main\n"
+            "sys.argv = ['reviewer', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', '1']\nmain()",
+            str(src),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     again = run_batch([str(src)], out, jobs=1)
     assert again.exit_code == 0
@@ -237,10 +268,14 @@ def test_links_out_of_the_folders_given_are_skipped_with_a_note(tmp_path) -> Non
     notes: list[str] = []
     files, problems = discover([str(inside)], notes=notes)
     assert [Path(f).name for f in files] == ["r0000.txt"] and problems == []
-    assert notes == [f"{inside / 'link_out.txt'}: skipped, a link to {outside / 'r0000.txt'} outside the folders given (--follow-links to read it)"]
+    assert notes == [
+        f"{inside / 'link_out.txt'}: skipped, a link to {outside / 'r0000.txt'} outside the folders given (--follow-links to read it)"
+    ]
     files, _ = discover([str(inside)], follow_links=True)
     assert sorted(Path(f).name for f in files) == ["link_out.txt", "r0000.txt"]
     files, _ = discover([str(inside / "link_out.txt")])  # named on the command line: read as given
     assert [Path(f).name for f in files] == ["link_out.txt"]
-    files, _ = discover([str(inside), str(outside)])  # both folders given: the link stays inside them (one spelling a file)
+    files, _ = discover(
+        [str(inside), str(outside)]
+    )  # both folders given: the link stays inside them (one spelling a file)
     assert sorted(os.path.realpath(f) for f in files) == sorted([str(inside / "r0000.txt"), str(outside / "r0000.txt")])

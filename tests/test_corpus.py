@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import GOLD, REAL, all_reports, needs_shared, text_reports
+
 from reviewer.goldcompare import CellComparison, compare_tables, gold_path_for
 from reviewer.pipeline import parse_file, review_file
 
@@ -67,8 +67,15 @@ def test_2022_hebei_kjt_root_cause_reported_once(reviews) -> None:
     errors = [f for f in findings if f.severity.value == "error" and f.rule.startswith("T3-")]
     assert len(errors) == 1
     root = errors[0]
-    assert (root.rule, root.where, root.figures["printed"], root.figures["implied"]) == ("T3-ROW-SUM", "t3.total_processed.natural_person", 2, 11)
-    consequences = sorted((f.rule, f.where) for f in findings if f.rule.startswith("T3-") and f.severity.value == "info")
+    assert (root.rule, root.where, root.figures["printed"], root.figures["implied"]) == (
+        "T3-ROW-SUM",
+        "t3.total_processed.natural_person",
+        2,
+        11,
+    )
+    consequences = sorted(
+        (f.rule, f.where) for f in findings if f.rule.startswith("T3-") and f.severity.value == "info"
+    )
     assert consequences == [("T3-COL-BALANCE", "t3.*.natural_person"), ("T3-RESULT-TOTAL", "t3.*.natural_person")]
 
 
@@ -82,7 +89,9 @@ def test_2023_huaian_table4_defects(reviews) -> None:
 
 def test_2020_pingtan_result_totals(reviews) -> None:
     res = [f for f in reviews["2020_pingtan.txt"].findings if f.rule == "T3-RESULT-TOTAL"]
-    assert sorted((f.where, f.figures["sum_of_outcomes"], f.figures["printed_total_processed"], f.severity.value) for f in res) == [
+    assert sorted(
+        (f.where, f.figures["sum_of_outcomes"], f.figures["printed_total_processed"], f.severity.value) for f in res
+    ) == [
         ("t3.*.natural_person", 26, 20, "error"),
         ("t3.*.total", 27, 21, "info"),
     ]
@@ -111,7 +120,9 @@ def test_glued_table2_row_nothing_settles_is_ambiguous_with_every_split(reviews)
     assert not [f for f in review.findings if f.category == "report" and f.where.startswith("t2.other_services")]
 
 
-@pytest.mark.parametrize("path", sorted(p for p in REAL.iterdir() if p.is_file()) if REAL.is_dir() else [], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in REAL.iterdir() if p.is_file()) if REAL.is_dir() else [], ids=lambda p: p.name
+)
 def test_no_traceback_for_any_corpus_file(path) -> None:
     from reviewer.errors import InputError
 

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -38,8 +37,17 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
@@ -49,7 +57,10 @@ def browser():
 def _column(driver, index: int) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    return [row.find_elements(By.TAG_NAME, "td")[index].text for row in driver.find_elements(By.CSS_SELECTOR, "#reports tbody tr")]
+    return [
+        row.find_elements(By.TAG_NAME, "td")[index].text
+        for row in driver.find_elements(By.CSS_SELECTOR, "#reports tbody tr")
+    ]
 
 
 def test_dashboard_loads_sorts_and_links_resolve(batch_dir: Path, browser) -> None:
@@ -59,7 +70,9 @@ def test_dashboard_loads_sorts_and_links_resolve(batch_dir: Path, browser) -> No
     browser.get(page.as_uri())
     assert browser.title == "政府信息公开年报批量审查"
     rows = browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr")
-    assert len(rows) == sum(1 for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md")) + 1  # text fixtures + the hostile copy
+    assert (
+        len(rows) == sum(1 for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md")) + 1
+    )  # text fixtures + the hostile copy
     assert browser.find_element(By.ID, "rule-chart").is_displayed()
     headers = browser.find_elements(By.CSS_SELECTOR, "#reports th")
     errors_col = [h.text for h in headers].index("错误")
@@ -73,7 +86,7 @@ def test_dashboard_loads_sorts_and_links_resolve(batch_dir: Path, browser) -> No
     assert len(links) >= 11
     for href in links:
         assert href.startswith("file://")
-        assert Path(href[len("file://"):]).is_file(), href
+        assert Path(href[len("file://") :]).is_file(), href
     browser.get(links[0])
     assert "政府信息公开工作年度报告审查意见" in browser.find_element(By.TAG_NAME, "body").text
     browser.get(page.as_uri())

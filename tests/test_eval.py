@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES, ROOT, needs_shared
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, needs_shared
 from evals import inject, runner
 from reviewer.checks import RULES
 from reviewer.checks.registry import Rule, finding
 from reviewer.cli import app
 from reviewer.template import T3_APPLICANT_KEYS
 
-SOURCES = [("fixtures/clean_tab_2023.txt", FIXTURES / "clean_tab_2023.txt"), ("fixtures/clean_spaced_2023.txt", FIXTURES / "clean_spaced_2023.txt")]
+SOURCES = [
+    ("fixtures/clean_tab_2023.txt", FIXTURES / "clean_tab_2023.txt"),
+    ("fixtures/clean_spaced_2023.txt", FIXTURES / "clean_spaced_2023.txt"),
+]
 KINDS = ["t3_leaf_cell", "t4_total", "cell_nonnum", "narr_t3", "period", "sec5_stock", "heading_renumber"]
 
 
@@ -65,7 +68,9 @@ def _broken_row_sum(ctx):
     for row, cols in t3.rows.items():
         s = sum(cols[c].num() for c in T3_APPLICANT_KEYS if c != "natural_person")
         if s != cols["total"].num():
-            yield finding("T3-ROW-SUM", f"表三“{row}”行：各列之和为 {s}，总计列印为 {cols['total'].num()}。", where=f"t3.{row}")
+            yield finding(
+                "T3-ROW-SUM", f"表三“{row}”行：各列之和为 {s}，总计列印为 {cols['total'].num()}。", where=f"t3.{row}"
+            )
 
 
 @needs_shared
@@ -76,7 +81,9 @@ def test_reviewer_eval_rules_exits_0_and_3_when_a_rule_is_broken(monkeypatch: py
     assert ok.exit_code == 0, ok.output[-2000:]
     assert "thresholds met" in ok.output
     original = RULES["T3-ROW-SUM"]
-    monkeypatch.setitem(RULES, "T3-ROW-SUM", Rule(original.id, original.severity, original.title, original.source, _broken_row_sum))
+    monkeypatch.setitem(
+        RULES, "T3-ROW-SUM", Rule(original.id, original.severity, original.title, original.source, _broken_row_sum)
+    )
     broken = cli.invoke(app, ["eval", "--suite", "rules"])
     assert broken.exit_code == 3, broken.output[-2000:]
     missed = broken.output.split("MISSED:")[-1]

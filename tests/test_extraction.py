@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from conftest import FIXTURES
+
 from reviewer.ingest import document_from_bytes
 from reviewer.memo import build_memo, render_markdown
 from reviewer.parse import parse_document
@@ -82,14 +83,19 @@ def test_a_reports_own_errors_stay_errors() -> None:
     review = review_file(FIXTURES / "defects_tab_2023.txt")
     assert [t.state for t in (review.report.t2, review.report.t3, review.report.t4)] == ["read", "read", "read"]
     errors = sorted((f.rule, f.where) for f in review.findings if f.severity.value == "error")
-    assert ("T3-ROW-SUM", "t3.unable_not_held.natural_person") in errors and ("T4-SUM", "t4.reconsideration.total") in errors
+    assert ("T3-ROW-SUM", "t3.unable_not_held.natural_person") in errors and (
+        "T4-SUM",
+        "t4.reconsideration.total",
+    ) in errors
     assert not [f for f in review.findings if f.rule == "PARSE-DOUBTFUL"]
 
 
 def test_reviewer_parse_reports_each_tables_extraction_state(tmp_path: Path) -> None:
     f = tmp_path / "dropped.html"
     f.write_bytes(_html_with_a_cell_dropped())
-    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "parse", str(f)], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-m", "reviewer.cli", "parse", str(f)], capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 0, p.stderr
     extraction = json.loads(p.stdout)["extraction"]
     assert {k: v["state"] for k, v in extraction.items()} == {"t2": "read", "t3": "doubtful", "t4": "read"}

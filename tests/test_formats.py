@@ -11,14 +11,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REAL, needs_shared
+
 from evals.docx_sample import NARRATIVE, TABLES, build_docx
 from reviewer.errors import InputError
 from reviewer.goldcompare import compare_tables
 from reviewer.ingest import document_from_bytes, sniff_format
 from reviewer.parse import parse_document
 from reviewer.pipeline import review_report
+
 
 @pytest.mark.parametrize("split_t3", [False, True], ids=["merged-cells", "table-split-in-two"])
 def test_docx_every_cell_comes_back_exactly(split_t3: bool) -> None:
@@ -84,14 +85,14 @@ def test_html_table_spans_and_split_numbers() -> None:
         "<tr><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
         "<tr><td colspan='3'>一、本年新收政府信息公开申请数量</td><td><span>1</span><span>2</span></td><td></td><td>0</td><td>0</td><td>0</td><td>0</td><td>12</td></tr>"
         "</table></body></html>"
-    ).encode("utf-8")
+    ).encode()
     doc = document_from_bytes(html, "t.html")
     row = next(ln for ln in doc.lines if "本年新收" in ln.original)
     assert row.original == "| 一、本年新收政府信息公开申请数量 |  |  | 12 |  | 0 | 0 | 0 | 0 | 12 |"
 
 
 def test_html_page_without_report_is_not_a_report() -> None:
-    html = "<html><body><h1>通知</h1><p>请于下周一参加会议。</p></body></html>".encode("utf-8")
+    html = "<html><body><h1>通知</h1><p>请于下周一参加会议。</p></body></html>".encode()
     report = parse_document(document_from_bytes(html, "n.html"))
     findings = review_report(report).findings
     assert [f.rule for f in findings] == ["STR-SECTIONS-PRESENT"] and report.is_report is False
@@ -157,7 +158,11 @@ def test_parse_json_gives_pdf_pages() -> None:
     import subprocess
     import sys
 
-    p = subprocess.run([sys.executable, "-m", "reviewer.cli", "parse", str(REAL / "2023_huaian-hongzequ.pdf")], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "reviewer.cli", "parse", str(REAL / "2023_huaian-hongzequ.pdf")],
+        capture_output=True,
+        text=True,
+    )
     data = json.loads(p.stdout)
     cell = data["provenance"]["t4"]["rows"]["reconsideration"]["upheld"]
     assert (cell["raw"], data["line_pages"][str(cell["line"])]) == ("10", 4)

@@ -13,16 +13,20 @@ import subprocess
 import sys
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REAL, needs_shared
 
 
 def run(*args: str, timeout: int = 120, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewer.cli", *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def one_line_error(p: subprocess.CompletedProcess, needle: str) -> None:
@@ -32,10 +36,15 @@ def one_line_error(p: subprocess.CompletedProcess, needle: str) -> None:
 
 def _pdf(content: bytes, mediabox: bytes = b"[0 0 595 842]") -> bytes:
     stream = zlib.compress(content, 9)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox " + mediabox + b" /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox "
+        + mediabox
+        + b" /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = b"%PDF-1.4\n", []
     for i, o in enumerate(objs, 1):
         offsets.append(len(out))
@@ -93,7 +102,9 @@ def test_line_limit(tmp_path) -> None:
     f.write_bytes(b"1\n" * 200_000)
     one_line_error(run("parse", str(f)), "more than the 100000-line limit")
     env = dict(os.environ, REVIEWER_MAX_LINES="100")
-    one_line_error(run("parse", str(FIXTURES / "clean_tab_2023.txt"), env=env), "more than the 100-line limit (REVIEWER_MAX_LINES)")
+    one_line_error(
+        run("parse", str(FIXTURES / "clean_tab_2023.txt"), env=env), "more than the 100-line limit (REVIEWER_MAX_LINES)"
+    )
 
 
 def test_one_endless_narrative_line_stays_linear(tmp_path) -> None:
@@ -145,14 +156,20 @@ def test_markdown_non_numeric_first_value_keeps_columns(tmp_path) -> None:
 
     row = json.loads(run("parse", str(f)).stdout)["t3"]["granted"]
     assert row["natural_person"] == "x"
-    assert [row[c] for c in ("commercial", "research", "public_interest", "legal_service", "other_org", "total")] == [int(v) for v in values[1:]]
+    assert [row[c] for c in ("commercial", "research", "public_interest", "legal_service", "other_org", "total")] == [
+        int(v) for v in values[1:]
+    ]
 
 
 def test_chinese_digit_cells_are_read() -> None:
     from reviewer.ingest import document_from_bytes
     from reviewer.parse import parse_document
 
-    text = (FIXTURES / "clean_spaced_2023.txt").read_text(encoding="utf-8").replace("（一）予以公开 19 6 1 2 0 0 28", "（一）予以公开 一九 6 1 2 0 0 二八")
+    text = (
+        (FIXTURES / "clean_spaced_2023.txt")
+        .read_text(encoding="utf-8")
+        .replace("（一）予以公开 19 6 1 2 0 0 28", "（一）予以公开 一九 6 1 2 0 0 二八")
+    )
     report = parse_document(document_from_bytes(text.encode("utf-8"), "cn.txt"))
     cells = report.t3.rows["granted"]
     assert (cells["natural_person"].value, cells["natural_person"].raw, cells["total"].value) == (19, "一九", 28)
@@ -168,11 +185,14 @@ def test_no_arguments_is_a_one_line_usage_error() -> None:
     one_line_error(run(), "Missing command")
 
 
-@pytest.mark.parametrize(("data", "needle"), [
-    (b"\xef\xbb\xbf", "the file is empty"),
-    (b"\xff\xfe", "the file is empty"),
-    (b"\xff" * 5000, "binary file"),
-])
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"\xef\xbb\xbf", "the file is empty"),
+        (b"\xff\xfe", "the file is empty"),
+        (b"\xff" * 5000, "binary file"),
+    ],
+)
 def test_bom_only_and_junk_bytes(tmp_path, data: bytes, needle: str) -> None:
     f = tmp_path / "x.txt"
     f.write_bytes(data)
@@ -219,11 +239,17 @@ def test_docx_without_a_body_is_an_input_error() -> None:
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-        zf.writestr("_rels/.rels", b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        zf.writestr(
+            "[Content_Types].xml",
+            b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        zf.writestr(
+            "_rels/.rels",
+            b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
         zf.writestr("word/document.xml", b"<a/>")
     with pytest.raises(InputError, match="no body"):
         document_from_bytes(buf.getvalue(), "nobody.docx")

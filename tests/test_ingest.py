@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES
+
 from reviewer.errors import InputError
 from reviewer.ingest import document_from_bytes, load_document
 from reviewer.ingest.text import normalise
@@ -81,9 +81,31 @@ def test_fast_nfkc_equals_unicodedata() -> None:
     from reviewer.ingest.text import _nfkc
 
     rng = random.Random(11)
-    pool = [chr(c) for c in [*range(0x20, 0x7F), *range(0xFF00, 0xFF70), *range(0x3000, 0x3040), *range(0x4E00, 0x4E40),
-                             0x2026, 0x0301, 0x0300, 0x3099, 0x309A, 0xAC00, 0x1100, 0x1161, 0x11A8, 0x2460, 0xFB01, 0x2160,
-                             0x1D400, 0x00A0, 0x2028, 0xFF9E]]
+    pool = [
+        chr(c)
+        for c in [
+            *range(0x20, 0x7F),
+            *range(0xFF00, 0xFF70),
+            *range(0x3000, 0x3040),
+            *range(0x4E00, 0x4E40),
+            0x2026,
+            0x0301,
+            0x0300,
+            0x3099,
+            0x309A,
+            0xAC00,
+            0x1100,
+            0x1161,
+            0x11A8,
+            0x2460,
+            0xFB01,
+            0x2160,
+            0x1D400,
+            0x00A0,
+            0x2028,
+            0xFF9E,
+        ]
+    ]
     for _ in range(3000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(200, 500)))
         assert _nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import FIXTURES, REAL, SEED, needs_shared
+
 from reviewer.memo import build_memo, render_markdown
 from reviewer.pipeline import review_file
 
@@ -75,7 +76,9 @@ def test_report_text_cannot_inject_markdown_or_html() -> None:
     evil = "[点击领取](http://evil.example) ![x](http://evil.example/i.png) <img src=x onerror=alert(1)> <script>alert(1)</script> `code` | 断表"
     text = text.replace("（二）依申请公开情况。全年新收", "（二）依申请公开情况。" + evil + "全年新收", 1)
     text = text.replace("五、存在的主要问题及改进情况\n", "五、存在的主要问题及改进情况\n# 伪标题 " + evil + "\n", 1)
-    md = render_markdown(build_memo(review_report(parse_document(document_from_bytes(text.encode("utf-8"), "evil.txt")))))
+    md = render_markdown(
+        build_memo(review_report(parse_document(document_from_bytes(text.encode("utf-8"), "evil.txt"))))
+    )
     assert "\\</script\\> \\`code\\` \\| 断表全年新收政府信息公开申请 65 件" in md  # the text is quoted, escaped …
     assert not re.search(r"(?<!\\)\]\(http", md)  # … but no link or image survives
     assert not re.search(r"(?<!\\)<(?:img|script)", md)  # only escaped forms (\<script) remain
@@ -89,8 +92,10 @@ def test_questions_name_each_table_once() -> None:
     from reviewer.memo import build_memo, render_markdown
     from reviewer.pipeline import review_file
 
-    for name, expected in (("2022_hebei-kjt.txt", "表三“（七）总计”行“自然人”列：行合计与各列之和不一致"),
-                           ("2023_huaian-hongzequ.pdf", "：总计与各项结果之和不一致")):
+    for name, expected in (
+        ("2022_hebei-kjt.txt", "表三“（七）总计”行“自然人”列：行合计与各列之和不一致"),
+        ("2023_huaian-hongzequ.pdf", "：总计与各项结果之和不一致"),
+    ):
         md = render_markdown(build_memo(review_file(REAL / name)))
         questions = md.split("建议向报告机关提出的问题", 1)[1]
         assert expected in questions, name

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.narrative import detect_template, extract_figures
 from reviewer.models import NarrativeFigure
+from reviewer.narrative import detect_template, extract_figures
 
 REPO = Path(__file__).resolve().parents[1]
 LITIGATION_TOTAL = "t4.litigation_direct.total+t4.litigation_after_review.total"
@@ -490,5 +490,7 @@ def test_label_prefilter_changes_no_choice() -> None:
 
 def test_late_answers_are_not_a_count_of_requests_handled():
     """'全年发生超期答复3件' counts the late answers (found as a false XS-NARR-T3 error on a fixture of issue 11)."""
-    figs = run("五、存在的主要问题及改进情况\n二是部分部门依申请公开答复超过法定期限，全年发生超期答复3件。\n全年办结申请40件。")
+    figs = run(
+        "五、存在的主要问题及改进情况\n二是部分部门依申请公开答复超过法定期限，全年发生超期答复3件。\n全年办结申请40件。"
+    )
     assert triples(figs) == {("t3.total_processed.total", 40, 3)}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES, SEED, manifest, needs_shared
+
 from reviewer.goldcompare import compare_tables
 from reviewer.pipeline import parse_file
 
 MANIFEST = manifest()
-WITH_TABLES = [name for name, e in MANIFEST.items() if e.get("tables") and any(e["tables"].get(t) for t in ("t2", "t3", "t4"))]
+WITH_TABLES = [
+    name for name, e in MANIFEST.items() if e.get("tables") and any(e["tables"].get(t) for t in ("t2", "t3", "t4"))
+]
 
 
 @pytest.mark.parametrize("name", WITH_TABLES)
@@ -43,7 +45,12 @@ def test_missing_tables_are_not_assessable_never_zero() -> None:
 def test_blank_zero_and_slash_stay_distinct() -> None:
     report = parse_file(FIXTURES / "defects_glued_2021.txt")
     row = report.t3.rows["carried_over"]
-    assert [row[c].kind for c in ("natural_person", "commercial", "research", "public_interest")] == ["number", "number", "token", "number"]
+    assert [row[c].kind for c in ("natural_person", "commercial", "research", "public_interest")] == [
+        "number",
+        "number",
+        "token",
+        "number",
+    ]
     assert row["research"].raw == "/" and row["research"].gold() == "/"
     assert row["commercial"].gold() == 0
     tab = parse_file(FIXTURES / "defects_tab_2023.txt")
@@ -55,7 +62,11 @@ def test_blank_zero_and_slash_stay_distinct() -> None:
 def test_seed_cells_carry_their_source_lines() -> None:
     r = parse_file(SEED)
     new = r.t3.rows["new_received"]
-    assert [(new[c].gold(), new[c].line) for c in ("natural_person", "commercial", "total")] == [(18, 93), (0, 94), (18, 99)]
+    assert [(new[c].gold(), new[c].line) for c in ("natural_person", "commercial", "total")] == [
+        (18, 93),
+        (0, 94),
+        (18, 99),
+    ]
     assert r.t3.rows["total_processed"]["total"].line == 349
     wrapped = r.t3.rows["not_processed_confirm_existing"]["total"]
     assert (wrapped.gold(), wrapped.line) == (0, 305)  # a cell wrapped onto the next line keeps the value's line
@@ -68,5 +79,9 @@ def test_seed_cells_carry_their_source_lines() -> None:
 def test_seed_sections_and_slips() -> None:
     r = parse_file(SEED)
     assert r.sections_present == {str(i): True for i in range(1, 7)}
-    assert [(s.printed, s.expected, s.line) for s in r.heading_slips] == [("2、", "二、", 21), ("3、", "三、", 71), ("（5）", "（五）", 15)]
+    assert [(s.printed, s.expected, s.line) for s in r.heading_slips] == [
+        ("2、", "二、", 21),
+        ("3、", "三、", 71),
+        ("（5）", "（五）", 15),
+    ]
     assert (r.template, r.year, r.office) == ("FMT-2021", 2023, "林校路街道")

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, manifest
+
 from reviewer.goldcompare import compare_tables
 from reviewer.ingest import document_from_bytes
 from reviewer.ingest.pdf import _furniture, _word_groups
@@ -38,25 +38,37 @@ BODY = {1: "一、总体情况", 2: "二、主动公开政府信息情况", 3: "
 
 
 def test_dashed_page_numbers_and_a_running_header_are_furniture() -> None:
-    pages = [_page(n, [_line(30, ("云岫县人民政府办公室", 200)),
-                       _line(100, ("规章", 80), ("0", 200), ("0", 300), ("0", 400)),
-                       _line(700, ("规范性文件", 80), ("12", 200), ("12", 300), ("55", 400)),
-                       _line(800, (f"- {n} -", 290))]) for n in (1, 2, 3)]
+    pages = [
+        _page(
+            n,
+            [
+                _line(30, ("云岫县人民政府办公室", 200)),
+                _line(100, ("规章", 80), ("0", 200), ("0", 300), ("0", 400)),
+                _line(700, ("规范性文件", 80), ("12", 200), ("12", 300), ("55", 400)),
+                _line(800, (f"- {n} -", 290)),
+            ],
+        )
+        for n in (1, 2, 3)
+    ]
     assert _furniture(pages) == {(n, k) for n in (1, 2, 3) for k in (0, 3)}
 
 
 def test_a_table_value_at_the_foot_of_a_page_is_not_a_page_number() -> None:
     # the last line of page 2 is a lone value "7" inside the body, close to the row above it; the bare numbers
     # that do run with the pages sit in the bottom margin of pages 1 and 3
-    pages = [_page(1, [_line(100, (BODY[1], 80)), _line(810, ("1", 295))]),
-             _page(2, [_line(100, (BODY[2], 80)), _line(500, ("行政复议", 80), ("3", 300)), _line(512, ("7", 300))]),
-             _page(3, [_line(100, (BODY[3], 80)), _line(810, ("3", 295))])]
+    pages = [
+        _page(1, [_line(100, (BODY[1], 80)), _line(810, ("1", 295))]),
+        _page(2, [_line(100, (BODY[2], 80)), _line(500, ("行政复议", 80), ("3", 300)), _line(512, ("7", 300))]),
+        _page(3, [_line(100, (BODY[3], 80)), _line(810, ("3", 295))]),
+    ]
     assert _furniture(pages) == {(1, 1), (3, 1)}
 
 
 def test_bare_numbers_that_do_not_run_with_the_pages_are_kept() -> None:
-    pages = [_page(1, [_line(100, (BODY[1], 80)), _line(810, ("12", 295))]),
-             _page(2, [_line(100, (BODY[2], 80)), _line(810, ("40", 295))])]
+    pages = [
+        _page(1, [_line(100, (BODY[1], 80)), _line(810, ("12", 295))]),
+        _page(2, [_line(100, (BODY[2], 80)), _line(810, ("40", 295))]),
+    ]
     assert _furniture(pages) == set()
 
 
@@ -70,6 +82,7 @@ def test_a_repeated_table_row_shape_is_not_a_running_header() -> None:
 def test_the_weak_page_number_forms_count_only_in_the_margin() -> None:
     def body(n: int) -> list:
         return [_line(100, (BODY[n], 80)), _line(400, ("行政诉讼", 80), ("2", 300))]
+
     pages = [_page(1, [*body(1), _line(412, ("3/8", 300))]), _page(2, [*body(2), _line(412, ("4/8", 300))])]
     assert _furniture(pages) == set()
     pages = [_page(1, [*body(1), _line(815, ("3/8", 300))]), _page(2, [*body(2), _line(815, ("4/8", 300))])]
@@ -93,24 +106,30 @@ def test_digit_groups_of_one_number() -> None:
     assert _digit_groups([_pc("3", 100, 106), _pc("985", 109, 127), _pc("758.5", 130, 160)])
 
 
-@pytest.mark.parametrize("cells", [
-    [_pc("-183", 100, 124), _pc("742", 150, 168)],              # two values of one row, a column apart
-    [_pc("183", 100, 118), _pc("742", 121, 139, 115, 125)],     # on two lines
-    [_pc("1836", 100, 124), _pc("742", 127, 145)],              # a head of four digits
-    [_pc("18", 100, 112), _pc("74", 115, 127)],                 # a tail of two digits
-])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [_pc("-183", 100, 124), _pc("742", 150, 168)],  # two values of one row, a column apart
+        [_pc("183", 100, 118), _pc("742", 121, 139, 115, 125)],  # on two lines
+        [_pc("1836", 100, 124), _pc("742", 127, 145)],  # a head of four digits
+        [_pc("18", 100, 112), _pc("74", 115, 127)],  # a tail of two digits
+    ],
+)
 def test_values_that_are_not_digit_groups(cells: list[PCell]) -> None:
     assert not _digit_groups(cells)
 
 
 # ------------------------------------------------------------------------------------------------ real Chromium PDFs
-_PAGE_CSS = ('<style>@page{margin:60pt 50pt;@top-center{content:"鹤汀市云岫县人民政府办公室 文件";font-size:9pt}'
-             '@bottom-center{content:"- " counter(page) " -";font-size:9pt}}</style>')
+_PAGE_CSS = (
+    '<style>@page{margin:60pt 50pt;@top-center{content:"鹤汀市云岫县人民政府办公室 文件";font-size:9pt}'
+    '@bottom-center{content:"- " counter(page) " -";font-size:9pt}}</style>'
+)
 _NARROW_CSS = "<style>table{width:280pt !important}</style>"
 
 
 def _noborder(html: str) -> str:
     from evals.variants import noborder
+
     return noborder(html)
 
 
@@ -120,8 +139,11 @@ def _with_css(html: str, css: str) -> str:
 
 def _values_left(html: str) -> str:
     """Every value cell aligned left, the header cells still centred (as Word's default table style prints them)."""
-    return re.sub(r"align=center style='text-align:center;(line-height[^']*)'>(<span[^>]*>)([-+增减]?[\d,.]+(?:元|（[^<]*）)?)<",
-                  r"align=left style='text-align:left;\1'>\2\3<", html)
+    return re.sub(
+        r"align=center style='text-align:center;(line-height[^']*)'>(<span[^>]*>)([-+增减]?[\d,.]+(?:元|（[^<]*）)?)<",
+        r"align=left style='text-align:left;\1'>\2\3<",
+        html,
+    )
 
 
 LAYOUTS = {
@@ -134,6 +156,7 @@ LAYOUTS = {
 
 def _print(html: str, tmp: Path, furniture: bool = False) -> Path:
     from evals.variants import chromium_pdf
+
     src = tmp / "report.html"
     src.write_text(html, encoding="utf-8")
     pdf = tmp / "report.pdf"
@@ -171,7 +194,9 @@ def test_chromium_own_header_and_footer_are_not_read_into_the_tables(tmp_path: P
 
 @needs_chromium
 def test_a_wrapped_note_and_a_signed_change_keep_their_values(tmp_path: Path) -> None:
-    html = _with_css(_values_left(_noborder((FIXTURES / "word_2019_2020.html").read_text(encoding="utf-8"))), _NARROW_CSS)
+    html = _with_css(
+        _values_left(_noborder((FIXTURES / "word_2019_2020.html").read_text(encoding="utf-8"))), _NARROW_CSS
+    )
     report = parse_file(_print(html, tmp_path))
     published = report.t2.cell("normative_documents", "total_published")
     assert (published.kind, published.value, published.note) == ("number", 55, "含自然失效29件")
@@ -197,7 +222,10 @@ def _vertical_t3_headers(table) -> None:
     if "本年新收" not in table.text_content():
         return
     for tr in table.iter("tr"):
-        if re.search(r"\d", "".join(td.text_content() for td in tr if "本年新收" not in td.text_content())) and "申请人" not in tr.text_content():
+        if (
+            re.search(r"\d", "".join(td.text_content() for td in tr if "本年新收" not in td.text_content()))
+            and "申请人" not in tr.text_content()
+        ):
             break
         for td in tr:
             text = td.text_content().strip()
@@ -218,7 +246,11 @@ def _remark_column(table) -> None:
         if len(cells) < 2:
             continue
         td = Element("td")
-        td.text = "备注" if "信息内容" in row else ("含承诺制" if re.search(r"\d", row) and "许可" in row or "规章" in row else "")
+        td.text = (
+            "备注"
+            if "信息内容" in row
+            else ("含承诺制" if re.search(r"\d", row) and "许可" in row or "规章" in row else "")
+        )
         tr.append(td)
 
 

@@ -3,10 +3,10 @@ InputError, never another exception. The corpus-mutation fuzzer (benchmarks/fuzz
 
 from __future__ import annotations
 
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
 from reviewer.errors import InputError
 from reviewer.ingest import document_from_bytes
 from reviewer.memo import build_memo, render_markdown
@@ -33,7 +33,12 @@ def test_any_bytes(data: bytes) -> None:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(LINES) | st.text(alphabet="0123456789０１２〇一二三 \t|-/.、（）总计本年新收", max_size=40), max_size=120))
+@given(
+    st.lists(
+        st.sampled_from(LINES) | st.text(alphabet="0123456789０１２〇一二三 \t|-/.、（）总计本年新收", max_size=40),
+        max_size=120,
+    )
+)
 def test_shuffled_report_lines(lines: list[str]) -> None:
     _review("\n".join(lines).encode("utf-8"))
 

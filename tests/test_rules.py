@@ -5,11 +5,9 @@ Synthetic variants are made by editing a clean fixture's text in the test (one d
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import FIXTURES
+
 from reviewer.checks import RULES, run_checks, severity_at_least
 from reviewer.ingest import document_from_bytes
 from reviewer.parse import parse_document
@@ -34,8 +32,17 @@ def variant(old: str, new: str, base: str = SPACED) -> str:
     return base.replace(old, new, 1)
 
 
-@pytest.mark.parametrize("name", ["clean_tab_2023.txt", "clean_spaced_2023.txt", "clean_markdown_2024.md", "gb18030_2023.txt",
-                                  "utf16_2023.txt", "traditional_2023.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "clean_tab_2023.txt",
+        "clean_spaced_2023.txt",
+        "clean_markdown_2024.md",
+        "gb18030_2023.txt",
+        "utf16_2023.txt",
+        "traditional_2023.txt",
+    ],
+)
 def test_clean_fixtures_have_no_error_or_warning(name: str) -> None:
     review = review_file(FIXTURES / name)
     assert [(f.rule, f.message) for f in review.findings if f.severity.value in ("error", "warning")] == []
@@ -50,7 +57,9 @@ def test_defects_tab_fixture_every_planted_defect() -> None:
     assert row[0].explains == ["T3-RESULT-TOTAL:natural_person"]
     assert [(x.severity.value, x.where) for x in by_rule(f, "T3-RESULT-TOTAL")] == [("info", "t3.*.natural_person")]
     t4 = by_rule(f, "T4-SUM")
-    assert [(x.where, x.figures["sum_of_results"], x.figures["printed_total"]) for x in t4] == [("t4.reconsideration.total", 3, 4)]
+    assert [(x.where, x.figures["sum_of_results"], x.figures["printed_total"]) for x in t4] == [
+        ("t4.reconsideration.total", 3, 4)
+    ]
     narr = by_rule(f, "XS-NARR-T3")
     assert [(x.severity.value, x.figures["narrative"], x.figures["table"]) for x in narr] == [("error", 41, 38)]
     assert sorted(x.figures["printed"] for x in by_rule(f, "STR-HEADING-NUMBER")) == ["2、", "（5）"]
@@ -67,7 +76,10 @@ def test_defects_glued_fixture() -> None:
     title = by_rule(f, "YR-TITLE")
     assert [(x.figures["title_year"], x.figures["period_year"]) for x in title] == [(2021, 2020)]
     assert len(by_rule(f, "Q-SEC5-SPECIFIC")) == 1
-    res = sorted((x.where, x.figures["sum_of_outcomes"], x.figures["printed_total_processed"]) for x in by_rule(f, "T3-RESULT-TOTAL"))
+    res = sorted(
+        (x.where, x.figures["sum_of_outcomes"], x.figures["printed_total_processed"])
+        for x in by_rule(f, "T3-RESULT-TOTAL")
+    )
     assert res == [("t3.*.natural_person", 52, 54), ("t3.*.total", 62, 64)]
     assert [(x.where, x.figures["printed"]) for x in by_rule(f, "CELL-NONNUM")] == [("t3.carried_over.research", "/")]
 
@@ -85,10 +97,13 @@ def test_not_a_report() -> None:
 
 
 def test_t3_col_balance_and_carry_impossible() -> None:
-    _, f = review_text(variant("二、上年结转政府信息公开申请数量 2 1 0 0 0 0 3", "二、上年结转政府信息公开申请数量 2 1 0 0 0 5 8"))
+    _, f = review_text(
+        variant("二、上年结转政府信息公开申请数量 2 1 0 0 0 0 3", "二、上年结转政府信息公开申请数量 2 1 0 0 0 5 8")
+    )
     bal = by_rule(f, "T3-COL-BALANCE")
-    assert sorted((x.where, x.figures["new_plus_carried_over"], x.figures["processed_plus_carried_forward"]) for x in bal) == [
-        ("t3.*.other_org", 5, 0), ("t3.*.total", 73, 68)]
+    assert sorted(
+        (x.where, x.figures["new_plus_carried_over"], x.figures["processed_plus_carried_forward"]) for x in bal
+    ) == [("t3.*.other_org", 5, 0), ("t3.*.total", 73, 68)]
 
 
 def test_t3_subtotal_rows_are_checked_and_not_double_counted() -> None:
@@ -103,10 +118,14 @@ def test_t3_subtotal_rows_are_checked_and_not_double_counted() -> None:
 
 
 def test_cell_neg_and_nonint() -> None:
-    _, f = review_text(variant("行政处罚 214", "行政处罚 -214").replace("2.重复申请 1 0 0 0 0 0 1", "2.重复申请 1.5 0 0 0 0 0 1.5"))
+    _, f = review_text(
+        variant("行政处罚 214", "行政处罚 -214").replace("2.重复申请 1 0 0 0 0 0 1", "2.重复申请 1.5 0 0 0 0 0 1.5")
+    )
     assert [(x.where, x.figures["value"]) for x in by_rule(f, "CELL-NEG")] == [("t2.penalty.decisions", -214)]
     assert sorted((x.where, x.figures["value"]) for x in by_rule(f, "CELL-NONINT")) == [
-        ("t3.not_processed_repeat_request.natural_person", 1.5), ("t3.not_processed_repeat_request.total", 1.5)]
+        ("t3.not_processed_repeat_request.natural_person", 1.5),
+        ("t3.not_processed_repeat_request.total", 1.5),
+    ]
 
 
 def test_cell_unit_fee() -> None:
@@ -116,7 +135,9 @@ def test_cell_unit_fee() -> None:
 
 def test_t2_inforce_ge_issued() -> None:
     _, f = review_text(variant("行政规范性文件 3 1 21", "行政规范性文件 30 1 21"))
-    assert [(x.figures["issued"], x.figures["repealed"], x.figures["in_force"]) for x in by_rule(f, "T2-INFORCE-GE-ISSUED")] == [(30, 1, 21)]
+    assert [
+        (x.figures["issued"], x.figures["repealed"], x.figures["in_force"]) for x in by_rule(f, "T2-INFORCE-GE-ISSUED")
+    ] == [(30, 1, 21)]
 
 
 def test_yr_period() -> None:
@@ -130,11 +151,16 @@ def test_name_consistency() -> None:
     last_office = "鹤汀市生态环境局\n2024"
     assert last_office in text
     _, f = review_text(text.replace(last_office, "宜川市水务局\n2024"))
-    assert [(x.figures["title_office"], x.figures["signature_office"]) for x in by_rule(f, "Q-NAME-CONSISTENCY")] == [("鹤汀市生态环境局", "宜川市水务局")]
+    assert [(x.figures["title_office"], x.figures["signature_office"]) for x in by_rule(f, "Q-NAME-CONSISTENCY")] == [
+        ("鹤汀市生态环境局", "宜川市水务局")
+    ]
 
 
 def test_part_count_claim_and_template_residue() -> None:
-    text = variant("本报告依据", "本报告由总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项等六部分组成。编写说明：可先适当综述。本报告依据")
+    text = variant(
+        "本报告依据",
+        "本报告由总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项等六部分组成。编写说明：可先适当综述。本报告依据",
+    )
     _, f = review_text(text)
     claim = by_rule(f, "STR-PART-COUNT-CLAIM")
     assert [x.figures["missing_sections"] for x in claim] == [[4, 5]]
@@ -147,16 +173,21 @@ def test_plausibility_shares() -> None:
     assert by_rule(f, "PL-DENIAL-SHARE") == []
     # move the 19 granted natural-person requests to 国家秘密: 7 + 19 = 26 refused of 64 handled (41 %)
     heavy = SPACED.replace("（一）予以公开 19 6 1 2 0 0 28", "（一）予以公开 0 6 1 2 0 0 9").replace(
-        "1.属于国家秘密 0 0 0 0 0 0 0", "1.属于国家秘密 19 0 0 0 0 0 19")
+        "1.属于国家秘密 0 0 0 0 0 0 0", "1.属于国家秘密 19 0 0 0 0 0 19"
+    )
     _, f = review_text(heavy)
     assert [(x.figures["denied"], x.figures["total_processed"]) for x in by_rule(f, "PL-DENIAL-SHARE")] == [(26, 64)]
 
 
 def test_fee_r22() -> None:
-    text = SPACED.replace("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0",
-                          "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 1 0 0 0 0 0 1")
-    text = text.replace("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 1 0 0 0 1 0 2",
-                        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 1 0 1")
+    text = SPACED.replace(
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 1 0 0 0 0 0 1",
+    )
+    text = text.replace(
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 1 0 0 0 1 0 2",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 1 0 1",
+    )
     _, f = review_text(text)
     assert [x.figures["unpaid_fee_requests"] for x in by_rule(f, "XS-FEE-R22")] == [1]
 
@@ -204,5 +235,7 @@ def test_arabic_section_number_after_a_table_keeps_the_last_cell() -> None:
     text = SPACED.replace("四、政府信息公开行政复议、行政诉讼情况", "4、政府信息公开行政复议、行政诉讼情况", 1)
     report, f = review_text(text)
     assert report.t3.rows["carried_forward"]["total"].gold() == 4
-    assert [(x.figures["printed"], x.figures["expected"]) for x in by_rule(f, "STR-HEADING-NUMBER")] == [("4、", "四、")]
+    assert [(x.figures["printed"], x.figures["expected"]) for x in by_rule(f, "STR-HEADING-NUMBER")] == [
+        ("4、", "四、")
+    ]
     assert [x.rule for x in f if x.severity.value == "error"] == []

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, GOLD, REAL, needs_shared
+
 from reviewer.errors import InputError
 from reviewer.goldcompare import compare_tables, load_gold
 from reviewer.ingest import document_from_bytes, sniff_format
@@ -36,8 +36,14 @@ def _parse_bytes(data: bytes, name: str = "x"):
         (b"<p class=MsoNormal style='text-indent:32.0pt'><span>\xe4\xb8\x80</span><o:p></o:p></p>" * 4, "html"),
         ((FIXTURES / "word_fragment_2023.html").read_bytes(), "html"),
         ((FIXTURES / "word_2019_2020.html").read_bytes(), "html"),
-        (b'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>', "html"),
-        (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n--b--\r\n", "mhtml"),
+        (
+            b'<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>',
+            "html",
+        ),
+        (
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n--b--\r\n',
+            "mhtml",
+        ),
         (b"{\\rtf1\\ansi x}", "rtf"),
         ("一、总体情况\n| 规章 | 0<br>件 |\n|---|---|\n| a | b |\n".encode(), "markdown"),
         ("一、总体情况\n本年收到申请 12 件。\n".encode(), "text"),
@@ -57,7 +63,9 @@ def test_markup_left_in_a_text_file_is_never_read_as_a_value() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ the fixtures
-@pytest.mark.parametrize("name", ["word_fragment_2023.html", "word_2019_2020.html", "noborder_2024.pdf", "fee_heading_2022.txt"])
+@pytest.mark.parametrize(
+    "name", ["word_fragment_2023.html", "word_2019_2020.html", "noborder_2024.pdf", "fee_heading_2022.txt"]
+)
 def test_structured_fixture_cells_are_exact_and_no_unplanted_error(name: str) -> None:
     review = review_file(FIXTURES / name)
     report = review.report
@@ -65,7 +73,9 @@ def test_structured_fixture_cells_are_exact_and_no_unplanted_error(name: str) ->
     assert [t.state for t in (report.t2, report.t3, report.t4)] == ["read", "read", "read"]
     planted = {e["rule"] for e in MANIFEST[name]["expected"]}
     assert sorted({f.rule for f in review.findings if f.severity.value != "info"} - planted) == []
-    assert sorted(f.rule for f in review.findings if f.severity.value == "warning") == sorted(e["rule"] for e in MANIFEST[name]["expected"])
+    assert sorted(f.rule for f in review.findings if f.severity.value == "warning") == sorted(
+        e["rule"] for e in MANIFEST[name]["expected"]
+    )
 
 
 def test_word_fragment_is_read_as_html_with_positioned_cells() -> None:
@@ -95,8 +105,12 @@ def test_values_as_printed_in_a_word_page() -> None:
 def test_a_non_template_heading_after_table_4_ends_the_table(name: str) -> None:
     """'五、信息处理费收取情况' with its own 0 0 0 after table 4: not table-4 cells, and table 4 is not doubtful."""
     report = parse_file(FIXTURES / name)
-    assert [report.t4.rows[b]["total"].value for b in ("reconsideration", "litigation_direct", "litigation_after_review")] == [1, 0, 0] \
-        if name.startswith("fee") else [4, 1, 1]
+    assert (
+        [report.t4.rows[b]["total"].value for b in ("reconsideration", "litigation_direct", "litigation_after_review")]
+        == [1, 0, 0]
+        if name.startswith("fee")
+        else [4, 1, 1]
+    )
     assert report.t4.state == "read" and not report.t4.evidence
     if name.endswith(".html"):
         heading_line = next(ln.number for ln in report.lines if "信息处理费收取情况" in ln.text)
@@ -154,8 +168,21 @@ def test_old_word_and_rtf_files_are_converted_by_libreoffice(tmp_path: Path, tar
     src = tmp_path / "report.html"
     shutil.copy(FIXTURES / "word_2019_2020.html", src)
     filt = {"doc": "doc:MS Word 97", "rtf": "rtf:Rich Text Format"}[target]
-    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", filt,
-                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            filt,
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     report = parse_file(tmp_path / f"report.{target}")
     assert report.source_format == target
     assert compare_tables(_tables("word_2019_2020.html"), report.gold_view()).mismatches == []
@@ -238,4 +265,7 @@ def test_memo_key_figures_show_values_as_printed() -> None:
 
     figures = {k["path"]: k["value"] for k in build_memo(review_file(FIXTURES / "word_2019_2020.html")).key_figures}
     assert figures["t2.licensing.change"] == "+346" and figures["t2.other_services.change"] == "减4"
-    assert figures["t2.procurement.amount"] == "75394432.52元" and figures["t2.normative_documents.total_published"] == "55（含自然失效29件）"
+    assert (
+        figures["t2.procurement.amount"] == "75394432.52元"
+        and figures["t2.normative_documents.total_published"] == "55（含自然失效29件）"
+    )

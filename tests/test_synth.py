@@ -103,8 +103,11 @@ def test_defect_reports_have_no_unplanned_errors(corpus: tuple[Path, list[dict]]
     extra = []
     for r in records:
         allowed = {d["rule"] for d in r["defects"]} | {d["rule"] for d in r["downstream"]}
-        extra += [(r["file"], f.rule, f.message) for f in reviews[r["file"]].findings
-                  if f.severity.value == "error" and f.rule not in allowed]
+        extra += [
+            (r["file"], f.rule, f.message)
+            for f in reviews[r["file"]].findings
+            if f.severity.value == "error" and f.rule not in allowed
+        ]
     assert not extra, extra
 
 
@@ -122,7 +125,15 @@ def test_generator_identities_carry_and_narrative(tmp_path: Path) -> None:
         planted = {d["rule"] for d in r["defects"]}
         keys = list(t3)
         results = keys[2 : keys.index("total_processed")]
-        for col in ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total"):
+        for col in (
+            "natural_person",
+            "commercial",
+            "research",
+            "public_interest",
+            "legal_service",
+            "other_org",
+            "total",
+        ):
             col_v = {k: _num(t3[k][col]) for k in keys}
             assert col_v["new_received"] + col_v["carried_over"] == col_v["total_processed"] + col_v["carried_forward"]
             if "T3-ROW-SUM" not in planted:
@@ -132,7 +143,10 @@ def test_generator_identities_carry_and_narrative(tmp_path: Path) -> None:
                 assert sum(_num(row[c]) for c in list(row)[:6]) == row["total"], (r["file"], k)
         for b, blk in t4.items():
             if "T4-SUM" not in planted:
-                assert blk["upheld"] + blk["corrected"] + blk["other_result"] + blk["pending"] == blk["total"], (r["file"], b)
+                assert blk["upheld"] + blk["corrected"] + blk["other_result"] + blk["pending"] == blk["total"], (
+                    r["file"],
+                    b,
+                )
         if r["prev_file"]:
             prev = by_file[r["prev_file"]]
             assert prev["office"] == r["office"] and prev["year"] == r["year"] - 1
@@ -177,7 +191,12 @@ def test_deterministic_bytes(tmp_path: Path) -> None:
 
 def test_cli(tmp_path: Path) -> None:
     out = tmp_path / "cli"
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.synth", str(out), "--n", "7", "--seed", "2"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.synth", str(out), "--n", "7", "--seed", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len((out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()) == 7

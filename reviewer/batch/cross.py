@@ -66,9 +66,17 @@ def group_offices(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     return groups
 
 
-def _finding(rule: str, severity: str, row: dict, message: str, other: dict | None = None, **figures: Any) -> dict[str, Any]:
-    return {"rule": rule, "severity": severity, "path": row["path"], "other_path": other["path"] if other else None,
-            "message": message, "figures": figures}
+def _finding(
+    rule: str, severity: str, row: dict, message: str, other: dict | None = None, **figures: Any
+) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "severity": severity,
+        "path": row["path"],
+        "other_path": other["path"] if other else None,
+        "message": message,
+        "figures": figures,
+    }
 
 
 def _strip_years(text: str) -> str:
@@ -97,10 +105,16 @@ def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, 
                     a, b = s.get("t3_carried_over"), p.get("t3_carried_forward")
                     status, reason, compared = "not_assessable", "", 0
                     if not a or not b:
-                        reason = "表三不可用（本年或上年报告）" if not a and not b else ("本年报告表三不可用" if not a else "上年报告表三不可用")
+                        reason = (
+                            "表三不可用（本年或上年报告）"
+                            if not a and not b
+                            else ("本年报告表三不可用" if not a else "上年报告表三不可用")
+                        )
                     else:
                         cols = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-                        pairs = [(cols[i], x, y) for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None]
+                        pairs = [
+                            (cols[i], x, y) for i, (x, y) in enumerate(zip(a, b)) if x is not None and y is not None
+                        ]
                         compared = len(pairs)
                         diffs = [(c, x, y) for c, x, y in pairs if x != y]
                         if not pairs:  # blank cells on one side in every column: nothing was compared
@@ -110,11 +124,31 @@ def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, 
                         if diffs:
                             sev = "warning" if s.get("restructuring") else "error"
                             detail = "；".join(f"{c}：本年上年结转 {x}，上年结转下年度 {y}" for c, x, y in diffs)
-                            findings.append(_finding("XY-CARRY", sev, cur, f"{office} {year}年表三“上年结转”与{year - 1}年报告“结转下年度”不一致：{detail}。",
-                                                     prev, columns=[c for c, _, _ in diffs], this_year=a, last_year=b))
-                    checks.append({"rule": "XY-CARRY", "office": office, "year": year, "prev_year": year - 1, "path": cur["path"],
-                                   "prev_path": prev["path"], "status": status, "columns_compared": compared,
-                                   **({"reason": reason} if reason else {})})
+                            findings.append(
+                                _finding(
+                                    "XY-CARRY",
+                                    sev,
+                                    cur,
+                                    f"{office} {year}年表三“上年结转”与{year - 1}年报告“结转下年度”不一致：{detail}。",
+                                    prev,
+                                    columns=[c for c, _, _ in diffs],
+                                    this_year=a,
+                                    last_year=b,
+                                )
+                            )
+                    checks.append(
+                        {
+                            "rule": "XY-CARRY",
+                            "office": office,
+                            "year": year,
+                            "prev_year": year - 1,
+                            "path": cur["path"],
+                            "prev_path": prev["path"],
+                            "status": status,
+                            "columns_compared": compared,
+                            **({"reason": reason} if reason else {}),
+                        }
+                    )
                     # XY-T2-STOCK: in force now ≈ in force last year + issued - repealed
                     for row, name in (("normative_documents", "行政规范性文件"), ("rules", "规章")):
                         t, q = s.get("t2", {}).get(row, {}), p.get("t2", {}).get(row, {})
@@ -122,31 +156,68 @@ def cross_year(groups: dict[str, list[dict[str, Any]]]) -> tuple[list[dict[str, 
                         if all(isinstance(v, (int, float)) for v in vals):
                             expected = vals[1] + vals[2] - vals[3]
                             if vals[0] != expected:
-                                findings.append(_finding("XY-T2-STOCK", "warning", cur,
-                                                         f"{name}现行有效 {vals[0]} 件，按上年 {vals[1]} + 本年制发 {vals[2]} − 本年废止 {vals[3]} 应为 {expected} 件；请说明差异（到期失效、修订或划转）。",
-                                                         prev, in_force=vals[0], last_in_force=vals[1], issued=vals[2], repealed=vals[3]))
+                                findings.append(
+                                    _finding(
+                                        "XY-T2-STOCK",
+                                        "warning",
+                                        cur,
+                                        f"{name}现行有效 {vals[0]} 件，按上年 {vals[1]} + 本年制发 {vals[2]} − 本年废止 {vals[3]} 应为 {expected} 件；请说明差异（到期失效、修订或划转）。",
+                                        prev,
+                                        in_force=vals[0],
+                                        last_in_force=vals[1],
+                                        issued=vals[2],
+                                        repealed=vals[3],
+                                    )
+                                )
                     # CELL-COPY-PATTERN: every numeric cell identical to last year's report
                     ca, cb = s.get("cells") or [], p.get("cells") or []
                     nums = [v for v in ca if isinstance(v, (int, float))] if ca and ca == cb else []
                     if len(nums) >= 10 and any(v for v in nums):
-                        findings.append(_finding("CELL-COPY-PATTERN", "warning", cur, f"全部 {len(ca)} 个表格单元格与{year - 1}年报告完全相同。", prev, cells=len(ca)))
+                        findings.append(
+                            _finding(
+                                "CELL-COPY-PATTERN",
+                                "warning",
+                                cur,
+                                f"全部 {len(ca)} 个表格单元格与{year - 1}年报告完全相同。",
+                                prev,
+                                cells=len(ca),
+                            )
+                        )
                     # Q-SEC5-COPY-PREV: section 五 near-identical to last year's (years removed)
                     ta, tb = _strip_years(s.get("sec5", "")), _strip_years(p.get("sec5", ""))
                     if len(ta) >= 40 and len(tb) >= 40:
                         score = fuzz.ratio(ta, tb)
                         if score >= COPY_THRESHOLD:
-                            findings.append(_finding("Q-SEC5-COPY-PREV", "warning", cur, f"第五部分与{year - 1}年报告相似度 {score:.0f}%（去除年份后），疑为照搬上年文本。",
-                                                     prev, similarity=round(score, 1)))
+                            findings.append(
+                                _finding(
+                                    "Q-SEC5-COPY-PREV",
+                                    "warning",
+                                    cur,
+                                    f"第五部分与{year - 1}年报告相似度 {score:.0f}%（去除年份后），疑为照搬上年文本。",
+                                    prev,
+                                    similarity=round(score, 1),
+                                )
+                            )
                         elif not FOLLOWUP.search(s.get("sec5", "")) and cur["path"] not in followup_done:
                             followup_done.add(cur["path"])
-                            findings.append(_finding("Q-SEC5-PREV-FOLLOWUP", "warning", cur, f"第五部分未说明{year - 1}年报告所列问题的整改情况。", prev))
+                            findings.append(
+                                _finding(
+                                    "Q-SEC5-PREV-FOLLOWUP",
+                                    "warning",
+                                    cur,
+                                    f"第五部分未说明{year - 1}年报告所列问题的整改情况。",
+                                    prev,
+                                )
+                            )
     return findings, checks
 
 
 _CLAUSE = re.compile(r"[。；;，,！？\n]")
 
 
-def near_duplicates(texts: dict[str, str], threshold: float = COPY_THRESHOLD, max_bucket: int = 2000) -> list[tuple[str, str, float]]:
+def near_duplicates(
+    texts: dict[str, str], threshold: float = COPY_THRESHOLD, max_bucket: int = 2000
+) -> list[tuple[str, str, float]]:
     """Pairs ``(a, b, similarity %)`` of texts at least ``threshold`` % similar (rapidfuzz ``fuzz.ratio``).
 
     Candidates come from shared clauses (texts split at 。；，): two texts that are 85 % alike share most of their
@@ -197,8 +268,18 @@ def near_duplicates(texts: dict[str, str], threshold: float = COPY_THRESHOLD, ma
         keep = bound >= threshold - 1e-6  # float rounding must never drop a pair at exactly the threshold
         a, b = a[keep].tolist(), b[keep].tolist()
         # the remaining pairs at once, on every core (the workers have finished when this runs)
-        scores = process.cpdist([distinct[i] for i in a], [distinct[j] for j in b], scorer=fuzz.ratio,
-                                score_cutoff=threshold, dtype=np.float64, workers=-1) if a else []
+        scores = (
+            process.cpdist(
+                [distinct[i] for i in a],
+                [distinct[j] for j in b],
+                scorer=fuzz.ratio,
+                score_cutoff=threshold,
+                dtype=np.float64,
+                workers=-1,
+            )
+            if a
+            else []
+        )
         for i, j, score in zip(a, b, list(scores)):
             if score:
                 out.append((by_text[distinct[i]][0], by_text[distinct[j]][0], float(score)))
@@ -218,7 +299,9 @@ def near_duplicates(texts: dict[str, str], threshold: float = COPY_THRESHOLD, ma
         need = max(2, len(clauses) // 3)
         cands = np.flatnonzero(shared >= need)
         # ratio = 2·matches / (len a + len b) ≤ 2·min / (len a + len b): lengths alone rule many candidates out
-        cands = cands[200.0 * np.minimum(lengths[cands], lengths[i]) / (lengths[cands] + lengths[i]) >= threshold - 1e-6]
+        cands = cands[
+            200.0 * np.minimum(lengths[cands], lengths[i]) / (lengths[cands] + lengths[i]) >= threshold - 1e-6
+        ]
         pairs_a.extend([i] * cands.size)
         pairs_b.extend(cands.tolist())
         if len(pairs_a) >= 20_000:
@@ -238,9 +321,16 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
     for a, b, score in near_duplicates(texts):
         if office_of.get(a) == office_of.get(b):
             continue
-        findings.append(_finding("Q-SEC5-SPECIFIC", "warning", by_path[a],
-                                 f"第五部分与另一机关（{office_of.get(b, '')}）的报告相似度 {score:.0f}%，为套用文本。",
-                                 {"path": b}, similarity=round(score, 1)))
+        findings.append(
+            _finding(
+                "Q-SEC5-SPECIFIC",
+                "warning",
+                by_path[a],
+                f"第五部分与另一机关（{office_of.get(b, '')}）的报告相似度 {score:.0f}%，为套用文本。",
+                {"path": b},
+                similarity=round(score, 1),
+            )
+        )
     for key, rule, name in (("denied", "PL-DENIAL-SHARE", "不予公开"), ("not_held", "PL-NOINFO-SHARE", "本机关不掌握")):
         shares = []
         for r in rows:
@@ -256,8 +346,19 @@ def cross_office(rows: list[dict[str, Any]], groups: dict[str, list[dict[str, An
         p95 = values[int(0.95 * (len(values) - 1))]
         for share, r, value, total in shares:
             if share > p95 and share > median * 2 and share > 0.2:
-                findings.append(_finding(rule, "info", r, f"{name} {value}/{total} 件（{share:.0%}），高于本批 {len(shares)} 份报告的第95百分位 {p95:.0%}（中位数 {median:.0%}）。",
-                                         None, share=round(share, 4), batch_median=round(median, 4), batch_p95=round(p95, 4), peers=len(shares)))
+                findings.append(
+                    _finding(
+                        rule,
+                        "info",
+                        r,
+                        f"{name} {value}/{total} 件（{share:.0%}），高于本批 {len(shares)} 份报告的第95百分位 {p95:.0%}（中位数 {median:.0%}）。",
+                        None,
+                        share=round(share, 4),
+                        batch_median=round(median, 4),
+                        batch_p95=round(p95, 4),
+                        peers=len(shares),
+                    )
+                )
     return findings
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import multiprocessing
 import os
 import sys
 import threading
@@ -44,10 +43,32 @@ FILE_MEMORY_MB = _setting("REVIEWER_FILE_MEMORY_MB", 1536)
 class BatchLockedError(RuntimeError):
     """Another batch is writing to the output folder (its pid and start time are in the message)."""
 
-SKIP_NAMES = {"SOURCES.md", "MANIFEST.json", "manifest.jsonl", "dashboard.html", "summary.csv", "summary.xlsx", "cross_checks.json"}
+
+SKIP_NAMES = {
+    "SOURCES.md",
+    "MANIFEST.json",
+    "manifest.jsonl",
+    "dashboard.html",
+    "summary.csv",
+    "summary.xlsx",
+    "cross_checks.json",
+}
 #: File names a folder scan picks up (reports are recognised by content; other names are reviewed when given
 #: explicitly).
-REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ""}
+REPORT_SUFFIXES = {
+    ".txt",
+    ".text",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".shtml",
+    ".xhtml",
+    ".pdf",
+    ".docx",
+    ".doc",
+    "",
+}
 
 
 @dataclass
@@ -79,8 +100,9 @@ class BatchResult:
         return self.unreadable + len(self.problems)
 
 
-def discover(inputs: list[str], outdir: str | Path | None = None, follow_links: bool = False,
-             notes: list[str] | None = None) -> tuple[list[str], list[str]]:
+def discover(
+    inputs: list[str], outdir: str | Path | None = None, follow_links: bool = False, notes: list[str] | None = None
+) -> tuple[list[str], list[str]]:
     """Expand files, folders (recursively) and glob patterns into report files.
 
     Returns ``(files, problems)``: sorted unique paths (one spelling per real file), and one-line messages for
@@ -93,8 +115,12 @@ def discover(inputs: list[str], outdir: str | Path | None = None, follow_links: 
     seen_real: set[str] = set()
     problems: list[str] = []
     out_real = os.path.realpath(outdir) if outdir is not None else None
-    roots = [os.path.realpath(m) for item in inputs for m in ([item] if os.path.exists(item) else glob.glob(item, recursive=True))
-             if os.path.isdir(m)]
+    roots = [
+        os.path.realpath(m)
+        for item in inputs
+        for m in ([item] if os.path.exists(item) else glob.glob(item, recursive=True))
+        if os.path.isdir(m)
+    ]
 
     def inside_roots(path: str) -> bool:
         real = os.path.realpath(path)
@@ -106,6 +132,7 @@ def discover(inputs: list[str], outdir: str | Path | None = None, follow_links: 
             return
         seen_real.add(real)
         found.add(path)
+
     for item in inputs:
         matches = [item] if os.path.exists(item) else sorted(glob.glob(item, recursive=True))
         if not matches:
@@ -114,10 +141,19 @@ def discover(inputs: list[str], outdir: str | Path | None = None, follow_links: 
         for m in matches:
             if os.path.isdir(m):
                 for root, dirs, names in os.walk(m, followlinks=False):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("memos", "__pycache__")
-                                     and (out_real is None or os.path.realpath(os.path.join(root, d)) != out_real))
+                    dirs[:] = sorted(
+                        d
+                        for d in dirs
+                        if not d.startswith(".")
+                        and d not in ("memos", "__pycache__")
+                        and (out_real is None or os.path.realpath(os.path.join(root, d)) != out_real)
+                    )
                     for name in sorted(names):
-                        if name.startswith(".") or name in SKIP_NAMES or name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm")):
+                        if (
+                            name.startswith(".")
+                            or name in SKIP_NAMES
+                            or name.endswith((".sqlite", ".sqlite-wal", ".sqlite-shm"))
+                        ):
                             continue
                         if Path(name).suffix.lower() not in REPORT_SUFFIXES:
                             continue
@@ -126,7 +162,9 @@ def discover(inputs: list[str], outdir: str | Path | None = None, follow_links: 
                             continue  # devices, FIFOs and dangling links inside folders are not reports
                         if not follow_links and os.path.islink(full) and not inside_roots(full):
                             if notes is not None:
-                                notes.append(f"{full}: skipped, a link to {os.path.realpath(full)} outside the folders given (--follow-links to read it)")
+                                notes.append(
+                                    f"{full}: skipped, a link to {os.path.realpath(full)} outside the folders given (--follow-links to read it)"
+                                )
                             continue
                         add(full)
             elif os.path.exists(m) and not os.path.isdir(m):
@@ -141,15 +179,29 @@ def _progress(total: int):
         return None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    progress = Progress(TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+    progress = Progress(
+        TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    )
     return progress
 
 
-OUTPUT_FILES = (("csv", "summary.csv"), ("xlsx", "summary.xlsx"), ("cross_checks", "cross_checks.json"), ("dashboard", "dashboard.html"))
+OUTPUT_FILES = (
+    ("csv", "summary.csv"),
+    ("xlsx", "summary.xlsx"),
+    ("cross_checks", "cross_checks.json"),
+    ("dashboard", "dashboard.html"),
+)
 
 
-def run_batch(inputs: list[str], outdir: str | Path, jobs: int | None = None, fail_on: str = "error",
-              summary: bool = True, wait: bool = False, follow_links: bool = False) -> BatchResult:
+def run_batch(
+    inputs: list[str],
+    outdir: str | Path,
+    jobs: int | None = None,
+    fail_on: str = "error",
+    summary: bool = True,
+    wait: bool = False,
+    follow_links: bool = False,
+) -> BatchResult:
     """Review every report found in ``inputs`` into ``outdir`` (created if missing). See module doc.
 
     Raises :class:`BatchLockedError` when another batch holds the folder's lock (unless ``wait``),
@@ -186,8 +238,9 @@ class _folder_lock:
             self.fh.seek(0)
             holder = self.fh.read().strip() or "another process"
             self.fh.close()
-            raise BatchLockedError(f"another reviewer batch is writing to this folder ({holder}); wait for it to end, "
-                                   "or run with --wait") from None
+            raise BatchLockedError(
+                f"another reviewer batch is writing to this folder ({holder}); wait for it to end, or run with --wait"
+            ) from None
         self.fh.seek(0)
         self.fh.truncate()
         self.fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
@@ -206,8 +259,9 @@ class _folder_lock:
                 self.fh.close()
 
 
-def _run_locked(out: Path, files: list[str], problems: list[str], result: BatchResult, jobs: int | None, fail_on: str,
-                summary: bool) -> None:
+def _run_locked(
+    out: Path, files: list[str], problems: list[str], result: BatchResult, jobs: int | None, fail_on: str, summary: bool
+) -> None:
     store = Store(out)
     try:
         known = store.known()
@@ -256,12 +310,19 @@ def _run_locked(out: Path, files: list[str], problems: list[str], result: BatchR
         if preload is not None and preload.is_alive():
             preload.join()
         outputs_present = all((out / name).exists() for _, name in OUTPUT_FILES)
-        unchanged = (result.reviewed == 0 and set(files) == store.paths() and outputs_present and store.outputs_current()
-                     and summary)
+        unchanged = (
+            result.reviewed == 0
+            and set(files) == store.paths()
+            and outputs_present
+            and store.outputs_current()
+            and summary
+        )
         if unchanged:
             # nothing changed since the last complete run: keep its cross-report results and summary files
-            light = [dict(zip(("status", "exit_code", "path", "error"), row))
-                     for row in store.conn.execute("SELECT status, exit_code, path, error FROM reports ORDER BY path")]
+            light = [
+                dict(zip(("status", "exit_code", "path", "error"), row))
+                for row in store.conn.execute("SELECT status, exit_code, path, error FROM reports ORDER BY path")
+            ]
             cross = store.cross_findings()
             result.unreadable_files = _unreadable(light)
             result.exit_code = _exit_code([r["exit_code"] for r in light], problems, cross, fail_on)
@@ -329,7 +390,9 @@ def _commit(store: Store, rows: list[dict[str, Any]], result: BatchResult) -> No
         store.put_many(rows)
     except (sqlite3.Error, OSError) as exc:
         kept = store.conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] if _readable(store) else "?"
-        raise BatchStoreError(f"cannot write the batch store ({exc}); {kept} results written before are kept, re-run to finish") from None
+        raise BatchStoreError(
+            f"cannot write the batch store ({exc}); {kept} results written before are kept, re-run to finish"
+        ) from None
 
 
 def _readable(store: Store) -> bool:
@@ -351,8 +414,9 @@ def _sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-def _imap(func, items: list[str], jobs: int | None, started=None, timeout: float | None = None,
-          memory_mb: int | None = None):
+def _imap(
+    func, items: list[str], jobs: int | None, started=None, timeout: float | None = None, memory_mb: int | None = None
+):
     """``func`` over ``items`` in ``jobs`` worker processes (results in completion order), each item under a
     wall-clock limit of ``timeout`` seconds and an address-space limit of ``memory_mb`` MB above the worker's size
     at start (defaults :data:`FILE_TIMEOUT`, :data:`FILE_MEMORY_MB`). An item that passes a limit, or whose worker
@@ -364,19 +428,23 @@ def _imap(func, items: list[str], jobs: int | None, started=None, timeout: float
     timeout = FILE_TIMEOUT if timeout is None else timeout
     memory_mb = FILE_MEMORY_MB if memory_mb is None else memory_mb
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(items) or 1))
-    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else multiprocessing.get_context()
+    ctx = (
+        multiprocessing.get_context("fork")
+        if "fork" in multiprocessing.get_all_start_methods()
+        else multiprocessing.get_context()
+    )
     queue = deque(items)
     idle: list[_Worker] = []
     busy: dict[Any, _Worker] = {}
 
-    def spawn() -> "_Worker":
+    def spawn() -> _Worker:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker_main, args=(child, func, memory_mb), daemon=True)
         proc.start()
         child.close()
         return _Worker(proc, parent)
 
-    def give(worker: "_Worker") -> None:
+    def give(worker: _Worker) -> None:
         worker.item = queue.popleft()
         worker.deadline = time.monotonic() + timeout
         worker.conn.send(worker.item)
@@ -464,7 +532,13 @@ def _limit_row(path: str, why: str, timeout: float, memory_mb: int, code: int | 
         "memory": f"exceeded limit: the review was killed using more memory than allowed (REVIEWER_FILE_MEMORY_MB={memory_mb})",
         "died": f"exceeded limit or crashed: the worker reviewing the file ended (exit {code})",
     }[why]
-    row: dict[str, Any] = {"path": path, "tool_version": __version__, "status": "retry", "error": reason, "exit_code": 2}
+    row: dict[str, Any] = {
+        "path": path,
+        "tool_version": __version__,
+        "status": "retry",
+        "error": reason,
+        "exit_code": 2,
+    }
     try:
         st = os.stat(path)
         row["size"], row["mtime"] = st.st_size, st.st_mtime
@@ -510,7 +584,9 @@ def _init_worker(memory_mb: int = 0) -> None:
                 size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
             limit = size + memory_mb * 1024 * 1024
             hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+            resource.setrlimit(
+                resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
+            )
         except (OSError, ValueError, ImportError):
             pass  # no /proc or no setrlimit: the wall-clock limit still holds
     gc.collect()

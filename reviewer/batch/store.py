@@ -40,8 +40,28 @@ CREATE TABLE IF NOT EXISTS cross_findings (
 );
 """
 
-COLUMNS = ("path", "size", "mtime", "sha256", "tool_version", "status", "error", "office", "office_key", "level", "year",
-           "template", "n_error", "n_warning", "n_info", "exit_code", "summary", "memo_md", "memo_json", "updated")
+COLUMNS = (
+    "path",
+    "size",
+    "mtime",
+    "sha256",
+    "tool_version",
+    "status",
+    "error",
+    "office",
+    "office_key",
+    "level",
+    "year",
+    "template",
+    "n_error",
+    "n_warning",
+    "n_info",
+    "exit_code",
+    "summary",
+    "memo_md",
+    "memo_json",
+    "updated",
+)
 
 
 def dumps(value: Any) -> str:
@@ -84,11 +104,15 @@ class Store:
 
     def outputs_current(self) -> bool:
         """True when the summary files were last written after the last row write."""
-        return self.meta("outputs_generation") is not None and self.meta("outputs_generation") == self.meta("rows_generation")
+        return self.meta("outputs_generation") is not None and self.meta("outputs_generation") == self.meta(
+            "rows_generation"
+        )
 
     def by_hash(self, sha256: str, tool_version: str) -> dict[str, Any] | None:
-        row = self.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM reports WHERE sha256 = ? AND tool_version = ? AND status = 'ok' LIMIT 1",
-                                (sha256, tool_version)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM reports WHERE sha256 = ? AND tool_version = ? AND status = 'ok' LIMIT 1",
+            (sha256, tool_version),
+        ).fetchone()
         return dict(zip(COLUMNS, row)) if row else None
 
     def put_many(self, rows: list[dict[str, Any]]) -> None:
@@ -104,9 +128,14 @@ class Store:
                 r["summary"] = dumps(r["summary"])
             values.append(tuple(r.get(c) for c in COLUMNS))
         with self.conn:
-            self.conn.executemany(f"INSERT OR REPLACE INTO reports ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values)
-            self.conn.execute("INSERT INTO meta (key, value) VALUES ('rows_generation', '1') ON CONFLICT(key) "
-                              "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO reports ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                values,
+            )
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('rows_generation', '1') ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
 
     def touch(self, path: str, size: int, mtime: float) -> None:
         with self.conn:
@@ -130,13 +159,34 @@ class Store:
             self.conn.execute("DELETE FROM cross_findings")
             self.conn.executemany(
                 "INSERT INTO cross_findings (rule, severity, path, other_path, message, figures) VALUES (?, ?, ?, ?, ?, ?)",
-                [(f["rule"], f["severity"], f["path"], f.get("other_path"), f["message"], json.dumps(f.get("figures", {}), ensure_ascii=False))
-                 for f in findings],
+                [
+                    (
+                        f["rule"],
+                        f["severity"],
+                        f["path"],
+                        f.get("other_path"),
+                        f["message"],
+                        json.dumps(f.get("figures", {}), ensure_ascii=False),
+                    )
+                    for f in findings
+                ],
             )
 
     def cross_findings(self) -> list[dict[str, Any]]:
-        cur = self.conn.execute("SELECT rule, severity, path, other_path, message, figures FROM cross_findings ORDER BY id")
-        return [{"rule": r[0], "severity": r[1], "path": r[2], "other_path": r[3], "message": r[4], "figures": json.loads(r[5] or "{}")} for r in cur]
+        cur = self.conn.execute(
+            "SELECT rule, severity, path, other_path, message, figures FROM cross_findings ORDER BY id"
+        )
+        return [
+            {
+                "rule": r[0],
+                "severity": r[1],
+                "path": r[2],
+                "other_path": r[3],
+                "message": r[4],
+                "figures": json.loads(r[5] or "{}"),
+            }
+            for r in cur
+        ]
 
     def close(self) -> None:
         self.conn.close()

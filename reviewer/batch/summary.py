@@ -21,11 +21,23 @@ from typing import Any
 
 from reviewer.batch.worker import _FILE_MODE, atomic_write
 
-FIGURES = (("new_received", "本年新收"), ("carried_over", "上年结转"), ("total_processed", "办结（七）"), ("carried_forward", "结转下年"),
-           ("granted", "予以公开"), ("denied", "不予公开"), ("not_held", "不掌握"), ("reconsideration", "行政复议"),
-           ("litigation_direct", "直接起诉"), ("litigation_after_review", "复议后起诉"))
-BASE_COLUMNS = ["file", "status", "error", "office", "office_group", "level", "year", "template"] + [k for k, _ in FIGURES] + [
-    "n_error", "n_warning", "n_info", "n_extraction", "doubtful_tables", "n_cross", "memo_md", "memo_json"]
+FIGURES = (
+    ("new_received", "本年新收"),
+    ("carried_over", "上年结转"),
+    ("total_processed", "办结（七）"),
+    ("carried_forward", "结转下年"),
+    ("granted", "予以公开"),
+    ("denied", "不予公开"),
+    ("not_held", "不掌握"),
+    ("reconsideration", "行政复议"),
+    ("litigation_direct", "直接起诉"),
+    ("litigation_after_review", "复议后起诉"),
+)
+BASE_COLUMNS = (
+    ["file", "status", "error", "office", "office_group", "level", "year", "template"]
+    + [k for k, _ in FIGURES]
+    + ["n_error", "n_warning", "n_info", "n_extraction", "doubtful_tables", "n_cross", "memo_md", "memo_json"]
+)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,15 +79,24 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
         for f in cross_by_path.get(r["path"], []):
             rules[f["rule"]] += 1
         item = {
-            "file": r["path"], "status": r["status"], "error": r.get("error") or "", "office": r.get("office") or "",
+            "file": r["path"],
+            "status": r["status"],
+            "error": r.get("error") or "",
+            "office": r.get("office") or "",
             "office_group": r.get("_organ") or r.get("office") or "",
-            "level": r.get("level") or "", "year": r.get("year"), "template": r.get("template") or "",
+            "level": r.get("level") or "",
+            "year": r.get("year"),
+            "template": r.get("template") or "",
             **{k: figs.get(k) for k, _ in FIGURES},
-            "n_error": r.get("n_error") or 0, "n_warning": r.get("n_warning") or 0, "n_info": r.get("n_info") or 0,
+            "n_error": r.get("n_error") or 0,
+            "n_warning": r.get("n_warning") or 0,
+            "n_info": r.get("n_info") or 0,
             # extraction issues (findings resting on a doubtful or ambiguous reading) are counted apart
             "n_extraction": sum((s.get("extraction") or {}).values()),
             "doubtful_tables": " ".join(t for t, state in (s.get("table_states") or {}).items() if state == "doubtful"),
-            "n_cross": len(cross_by_path.get(r["path"], [])), "memo_md": r.get("memo_md") or "", "memo_json": r.get("memo_json") or "",
+            "n_cross": len(cross_by_path.get(r["path"], [])),
+            "memo_md": r.get("memo_md") or "",
+            "memo_json": r.get("memo_json") or "",
         }
         for rule in rule_cols:
             item[rule] = rules.get(rule, 0)
@@ -83,8 +104,13 @@ def table_rows(rows: list[dict[str, Any]], cross: list[dict[str, Any]]) -> tuple
     return BASE_COLUMNS + rule_cols, out
 
 
-def write_summaries(outdir: Path, rows: list[dict[str, Any]], cross: list[dict[str, Any]], problems: list[str],
-                    checks: list[dict[str, Any]] | None = None) -> dict[str, str]:
+def write_summaries(
+    outdir: Path,
+    rows: list[dict[str, Any]],
+    cross: list[dict[str, Any]],
+    problems: list[str],
+    checks: list[dict[str, Any]] | None = None,
+) -> dict[str, str]:
     """Write the summary files; returns ``name -> path``."""
     columns, items = table_rows(rows, cross)
     paths = {}
@@ -107,8 +133,12 @@ def write_summaries(outdir: Path, rows: list[dict[str, Any]], cross: list[dict[s
             tmp.unlink(missing_ok=True)
             raise
         paths["csv"] = str(csv_path)
-        atomic_write(outdir / "cross_checks.json", json.dumps({"checks": checks or [], "findings": cross, "input_problems": problems},
-                                                             ensure_ascii=False, indent=1))
+        atomic_write(
+            outdir / "cross_checks.json",
+            json.dumps(
+                {"checks": checks or [], "findings": cross, "input_problems": problems}, ensure_ascii=False, indent=1
+            ),
+        )
         paths["cross_checks"] = str(outdir / "cross_checks.json")
         atomic_write(outdir / "dashboard.html", dashboard_html(columns, items, cross, problems, checks or []))
         paths["dashboard"] = str(outdir / "dashboard.html")
@@ -124,11 +154,15 @@ def write_xlsx(xlsx_path: Path, columns: list[str], items: list[dict[str, Any]],
     ``OSError`` when it cannot be written."""
     import xlsxwriter
 
-    fd, tmp_name = tempfile.mkstemp(dir=xlsx_path.parent, prefix=".summary-", suffix=".xlsx.tmp")  # unique: two writers never share it
+    fd, tmp_name = tempfile.mkstemp(
+        dir=xlsx_path.parent, prefix=".summary-", suffix=".xlsx.tmp"
+    )  # unique: two writers never share it
     os.close(fd)
     tmpx = Path(tmp_name)
-    wb = xlsxwriter.Workbook(str(tmpx), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(tmpx),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     ws = wb.add_worksheet("reports")
     ws.write_row(0, 0, columns)
     for r, item in enumerate(items, 1):
@@ -136,7 +170,17 @@ def write_xlsx(xlsx_path: Path, columns: list[str], items: list[dict[str, Any]],
     ws2 = wb.add_worksheet("cross_findings")
     ws2.write_row(0, 0, ["rule", "severity", "file", "other_file", "message"])
     for r, f in enumerate(cross, 1):
-        ws2.write_row(r, 0, [_cell(f["rule"]), _cell(f["severity"]), _cell(f["path"]), _cell(f.get("other_path") or ""), _cell(f["message"])])
+        ws2.write_row(
+            r,
+            0,
+            [
+                _cell(f["rule"]),
+                _cell(f["severity"]),
+                _cell(f["path"]),
+                _cell(f.get("other_path") or ""),
+                _cell(f["message"]),
+            ],
+        )
     try:
         try:
             wb.close()
@@ -215,12 +259,16 @@ def _bar_chart(counts: list[tuple[str, int]]) -> str:
     width, bar_h, label_w = 720, 18, 210
     top = max(c for _, c in counts)
     height = bar_h * len(counts) + 10
-    parts = [f'<svg id="rule-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="每条规则的发现数">']
+    parts = [
+        f'<svg id="rule-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="每条规则的发现数">'
+    ]
     for i, (rule, count) in enumerate(counts):
         y = 5 + i * bar_h
         w = max(2, int((width - label_w - 60) * count / top))
         parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" font-size="12">{_e(rule)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="{bar_h - 5}" fill="#4a78b5"><title>{_e(rule)}: {count}</title></rect>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="{bar_h - 5}" fill="#4a78b5"><title>{_e(rule)}: {count}</title></rect>'
+        )
         parts.append(f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="12">{count}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -247,17 +295,47 @@ document.querySelectorAll('table.sortable th').forEach(function (th, col) {
 """
 
 
-def dashboard_html(columns: list[str], items: list[dict[str, Any]], cross: list[dict[str, Any]], problems: list[str],
-                   checks: list[dict[str, Any]]) -> str:
+def dashboard_html(
+    columns: list[str],
+    items: list[dict[str, Any]],
+    cross: list[dict[str, Any]],
+    problems: list[str],
+    checks: list[dict[str, Any]],
+) -> str:
     """The self-contained dashboard page (str)."""
-    shown = ["file", "office", "year", "template", "status", "n_error", "n_warning", "n_info", "doubtful_tables", "n_extraction", "n_cross",
-             "new_received", "total_processed"]
-    head = {"file": "文件", "office": "机关", "year": "年度", "template": "模板", "status": "状态", "n_error": "错误", "n_warning": "警示",
-            "n_info": "提示", "doubtful_tables": "提取存疑的表", "n_extraction": "提取问题", "n_cross": "跨报告", "new_received": "本年新收",
-            "total_processed": "办结"}
+    shown = [
+        "file",
+        "office",
+        "year",
+        "template",
+        "status",
+        "n_error",
+        "n_warning",
+        "n_info",
+        "doubtful_tables",
+        "n_extraction",
+        "n_cross",
+        "new_received",
+        "total_processed",
+    ]
+    head = {
+        "file": "文件",
+        "office": "机关",
+        "year": "年度",
+        "template": "模板",
+        "status": "状态",
+        "n_error": "错误",
+        "n_warning": "警示",
+        "n_info": "提示",
+        "doubtful_tables": "提取存疑的表",
+        "n_extraction": "提取问题",
+        "n_cross": "跨报告",
+        "new_received": "本年新收",
+        "total_processed": "办结",
+    }
     rule_totals: Counter = Counter()
     for item in items:
-        for c in columns[len(BASE_COLUMNS):]:
+        for c in columns[len(BASE_COLUMNS) :]:
             rule_totals[c] += item.get(c) or 0
     chart = _bar_chart(sorted(((r, n) for r, n in rule_totals.items() if n), key=lambda x: (-x[1], x[0]))[:40])
     body_rows = []
@@ -286,11 +364,23 @@ def dashboard_html(columns: list[str], items: list[dict[str, Any]], cross: list[
         reports = sorted(by_office[office], key=lambda i: (i.get("year") or 0, i["file"]))
         lis = []
         for it in reports:
-            link = f'<a href="{_e(it["memo_md"])}">审查意见（Markdown）</a> · <a href="{_e(it["memo_json"])}">JSON</a>' if it.get("memo_md") else _e(it.get("error"))
-            extra = "".join(f"<li>{_e(f['rule'])}（{_e(f['severity'])}）：{_e(f['message'])}</li>" for f in cross_by_path.get(it["file"], []))
-            lis.append(f"<li>{_e(it.get('year'))} · {_e(Path(it['file']).name)} · 错误 {it['n_error']} / 警示 {it['n_warning']} · {link}"
-                       + (f"<ul>{extra}</ul>" if extra else "") + "</li>")
-        offices.append(f"<details><summary>{_e(office)}（{len(reports)} 份）</summary><ul>{''.join(lis)}</ul></details>")
+            link = (
+                f'<a href="{_e(it["memo_md"])}">审查意见（Markdown）</a> · <a href="{_e(it["memo_json"])}">JSON</a>'
+                if it.get("memo_md")
+                else _e(it.get("error"))
+            )
+            extra = "".join(
+                f"<li>{_e(f['rule'])}（{_e(f['severity'])}）：{_e(f['message'])}</li>"
+                for f in cross_by_path.get(it["file"], [])
+            )
+            lis.append(
+                f"<li>{_e(it.get('year'))} · {_e(Path(it['file']).name)} · 错误 {it['n_error']} / 警示 {it['n_warning']} · {link}"
+                + (f"<ul>{extra}</ul>" if extra else "")
+                + "</li>"
+            )
+        offices.append(
+            f"<details><summary>{_e(office)}（{len(reports)} 份）</summary><ul>{''.join(lis)}</ul></details>"
+        )
     xy = [c for c in checks if c.get("rule") == "XY-CARRY"]
     xy_text = f"跨年度“上年结转 = 上年结转下年度”核对 {len(xy)} 对：一致 {sum(1 for c in xy if c['status'] == 'ok')}，不一致 {sum(1 for c in xy if c['status'] == 'mismatch')}，无法核对 {sum(1 for c in xy if c['status'] == 'not_assessable')}。"
     probs = "".join(f"<li>{_e(p)}</li>" for p in problems)

@@ -95,7 +95,10 @@ def summarise(review, fail_on: str) -> dict[str, Any]:
             return None
         return sum(cols["total"].num() for k, cols in r.t3.rows.items() if k.startswith(prefix))
 
-    t4 = {b: (r.t4.rows[b]["total"].gold() if r.t4.ok else None) for b in ("reconsideration", "litigation_direct", "litigation_after_review")}
+    t4 = {
+        b: (r.t4.rows[b]["total"].gold() if r.t4.ok else None)
+        for b in ("reconsideration", "litigation_direct", "litigation_after_review")
+    }
     sec5 = r.section(5)
     t2 = {}
     if r.t2.ok:
@@ -111,9 +114,14 @@ def summarise(review, fail_on: str) -> dict[str, Any]:
         "table_states": {t.name: t.state for t in (r.t2, r.t3, r.t4)},
         "exit_code": 1 if severity_at_least(review.findings, fail_on) else 0,
         "figures": {
-            "new_received": t3tot("new_received"), "carried_over": t3tot("carried_over"), "total_processed": t3tot("total_processed"),
-            "carried_forward": t3tot("carried_forward"), "granted": t3tot("granted"), "denied": group("denied_"),
-            "not_held": t3tot("unable_not_held"), **t4,
+            "new_received": t3tot("new_received"),
+            "carried_over": t3tot("carried_over"),
+            "total_processed": t3tot("total_processed"),
+            "carried_forward": t3tot("carried_forward"),
+            "granted": t3tot("granted"),
+            "denied": group("denied_"),
+            "not_held": t3tot("unable_not_held"),
+            **t4,
         },
         "t3_carried_over": t3row("carried_over"),
         "t3_carried_forward": t3row("carried_forward"),
@@ -141,7 +149,10 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
             row.update(error="not a regular file (device, FIFO, socket or folder)", exit_code=2)
             return row
         if st.st_size > MAX_BYTES:
-            row.update(error=f"file is {st.st_size} bytes, larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)", exit_code=2)
+            row.update(
+                error=f"file is {st.st_size} bytes, larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)",
+                exit_code=2,
+            )
             return row
         with open(p, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
@@ -176,10 +187,20 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
         r = review.report
         office = r.office if r.is_report else ""
         row.update(
-            status="ok", error=None, office=office, office_key=office_key(office), level=r.office_level, year=r.year,
-            template=r.template, n_error=summary["counts"]["error"], n_warning=summary["counts"]["warning"],
-            n_info=summary["counts"]["info"], exit_code=summary["exit_code"], summary=dumps(summary),
-            memo_md=str(md_path.relative_to(outdir)), memo_json=str(json_path.relative_to(outdir)),
+            status="ok",
+            error=None,
+            office=office,
+            office_key=office_key(office),
+            level=r.office_level,
+            year=r.year,
+            template=r.template,
+            n_error=summary["counts"]["error"],
+            n_warning=summary["counts"]["warning"],
+            n_info=summary["counts"]["info"],
+            exit_code=summary["exit_code"],
+            summary=dumps(summary),
+            memo_md=str(md_path.relative_to(outdir)),
+            memo_json=str(json_path.relative_to(outdir)),
         )
     except RecursionError:
         row.update(error="input too deeply nested to review", exit_code=2)
@@ -187,8 +208,12 @@ def review_one(path: str, outdir: str, fail_on: str = "error") -> dict[str, Any]
         # the worker's address-space limit (REVIEWER_FILE_MEMORY_MB): retried by the next run, in a fresh worker
         from reviewer.batch.runner import FILE_MEMORY_MB
 
-        row.update(status="retry", error=f"exceeded limit: the review needed more than the memory allowed (REVIEWER_FILE_MEMORY_MB={FILE_MEMORY_MB})",
-                   exit_code=2, _restart=True)
+        row.update(
+            status="retry",
+            error=f"exceeded limit: the review needed more than the memory allowed (REVIEWER_FILE_MEMORY_MB={FILE_MEMORY_MB})",
+            exit_code=2,
+            _restart=True,
+        )
     except OSError as exc:
         row.update(status="retry", error=f"cannot write the memo ({exc.strerror or exc})", exit_code=2)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch

@@ -12,8 +12,12 @@ from reviewer.models import AnnualReport, Finding, NarrativeFigure, Severity
 __all__ = ["RULES", "Context", "Rule", "run_checks", "severity_at_least"]
 
 
-def run_checks(report: AnnualReport, figures: list[NarrativeFigure] | None = None, only: set[str] | None = None,
-               context: Context | None = None) -> list[Finding]:
+def run_checks(
+    report: AnnualReport,
+    figures: list[NarrativeFigure] | None = None,
+    only: set[str] | None = None,
+    context: Context | None = None,
+) -> list[Finding]:
     """Run every registered rule (or those in ``only``) and return findings sorted by severity, then rule ID.
 
     ``context``: a :class:`Context` for this report and these figures to run in (its cache -- comparisons, table
@@ -33,16 +37,28 @@ def run_checks(report: AnnualReport, figures: list[NarrativeFigure] | None = Non
     try:
         extraction.finalise(ctx)  # each table's extraction state is complete before any rule reads the table
     except Exception as exc:  # noqa: BLE001 - a bug here must not hide the rules
-        findings.append(Finding(rule="INTERNAL-ERROR", severity=Severity.info, message=f"提取状态判断出错：{type(exc).__name__}: {exc}",
-                                where="extraction"))
+        findings.append(
+            Finding(
+                rule="INTERNAL-ERROR",
+                severity=Severity.info,
+                message=f"提取状态判断出错：{type(exc).__name__}: {exc}",
+                where="extraction",
+            )
+        )
     for rule_id, rule in RULES.items():
         if only is not None and rule_id not in only:
             continue
         try:
             findings.extend(rule.func(ctx))
         except Exception as exc:  # noqa: BLE001 - isolate rule bugs, keep the others
-            findings.append(Finding(rule="INTERNAL-ERROR", severity=Severity.info, message=f"规则 {rule_id} 运行出错：{type(exc).__name__}: {exc}",
-                                    where=rule_id))
+            findings.append(
+                Finding(
+                    rule="INTERNAL-ERROR",
+                    severity=Severity.info,
+                    message=f"规则 {rule_id} 运行出错：{type(exc).__name__}: {exc}",
+                    where=rule_id,
+                )
+            )
     extraction.demote(findings, ctx)  # a misread table is an extraction issue, never an error of the office
     order = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
     findings.sort(key=lambda f: (f.category != "report", order[f.severity], f.rule))

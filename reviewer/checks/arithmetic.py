@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from reviewer.checks.registry import Context, finding, rule
-from reviewer.describe import fmt_number, describe, describe_identity
+from reviewer.describe import describe, describe_identity, fmt_number
 from reviewer.identities import BALANCE_ROWS, Failure, t3_failures_of, values_of
 from reviewer.models import Finding
 from reviewer.template import T3_COLUMN_KEYS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS
@@ -121,13 +121,21 @@ def _compute_t3_findings(ctx: Context) -> list[Finding]:
     for (row, col), value, fs in roots:
         cell = t3.rows[row][col]
         first = min(fs, key=lambda f: ["ROW", "RES", "BAL"].index(f.kind))
-        names = "、".join(describe_identity(f"{f.rule}:{f.key}") for f in sorted(fs, key=lambda f: ["ROW", "RES", "BAL"].index(f.kind)))
+        names = "、".join(
+            describe_identity(f"{f.rule}:{f.key}")
+            for f in sorted(fs, key=lambda f: ["ROW", "RES", "BAL"].index(f.kind))
+        )
         msg = (
             f"表三“{_label(row, ctx)}”行“{COL_NAME[col]}”列{'空白' if cell.kind == 'blank' else '印为 ' + _fmt(cell.num())}，按勾稽关系应为 {_fmt(value)}；"
             f"这一处错误使 {len(fs)} 项勾稽关系不成立：{names}。{_glued_note(ctx, row)}"
         )
-        root = finding(first.rule, msg, where=f"t3.{row}.{col}", figures={"printed": cell.gold(), "implied": value,
-                       "identities": [f"{f.rule}:{f.key}" for f in fs]}, lines=[cell.line, t3.row_lines.get(row)])
+        root = finding(
+            first.rule,
+            msg,
+            where=f"t3.{row}.{col}",
+            figures={"printed": cell.gold(), "implied": value, "identities": [f"{f.rule}:{f.key}" for f in fs]},
+            lines=[cell.line, t3.row_lines.get(row)],
+        )
         root.explains = [f"{f.rule}:{f.key}" for f in fs if f is not first]
         out.append(root)
         for f in fs:
@@ -143,8 +151,12 @@ def _compute_t3_findings(ctx: Context) -> list[Finding]:
         if f.key == "total" and f.kind in ("RES", "BAL"):
             # T3-BALANCE-TOTALCOL: with every row sum intact, the total column only repeats the applicant columns
             rows = BALANCE_ROWS if f.kind == "BAL" else tuple(t3.rows)
-            if not any(r in rows_failing for r in rows) and any(x.kind == f.kind and x.key != "total" for x in failures):
-                out.append(_failure_finding(ctx, f, severity="info", cause=f"{f.rule}:applicant columns (T3-BALANCE-TOTALCOL)"))
+            if not any(r in rows_failing for r in rows) and any(
+                x.kind == f.kind and x.key != "total" for x in failures
+            ):
+                out.append(
+                    _failure_finding(ctx, f, severity="info", cause=f"{f.rule}:applicant columns (T3-BALANCE-TOTALCOL)")
+                )
                 continue
         out.append(_failure_finding(ctx, f))
     return out
@@ -166,18 +178,25 @@ def _failure_finding(ctx: Context, f: Failure, severity: str | None = None, caus
     lines = [t3.rows[r][c].line for r, c, _ in f.cells if r in t3.rows]
     suffix = f"（由{_cause_text(cause)}导致，见该项）" if cause else ""
     if f.kind == "ROW":
-        msg = (f"表三“{_label(f.key, ctx)}”行：六类申请人之和为 {_fmt(f.left)}，总计列印为 {_fmt(f.right)}。"
-               f"{_glued_note(ctx, f.key)}{suffix}")
+        msg = (
+            f"表三“{_label(f.key, ctx)}”行：六类申请人之和为 {_fmt(f.left)}，总计列印为 {_fmt(f.right)}。"
+            f"{_glued_note(ctx, f.key)}{suffix}"
+        )
         where = f"t3.{f.key}"
-        figures = {"sum_of_columns": f.left, "printed_total": f.right,
-                   "cells": {c: t3.rows[f.key][c].gold() for c in T3_COLUMN_KEYS}}
+        figures = {
+            "sum_of_columns": f.left,
+            "printed_total": f.right,
+            "cells": {c: t3.rows[f.key][c].gold() for c in T3_COLUMN_KEYS},
+        }
     elif f.kind == "RES":
         msg = f"表三“{COL_NAME[f.key]}”列：各项办理结果之和为 {_fmt(f.left)}，（七）总计印为 {_fmt(f.right)}。{suffix}"
         where = f"t3.*.{f.key}"
         figures = {"sum_of_outcomes": f.left, "printed_total_processed": f.right}
     else:
-        msg = (f"表三“{COL_NAME[f.key]}”列：本年新收 + 上年结转 = {_fmt(f.left)}，"
-               f"（七）总计 + 结转下年度 = {_fmt(f.right)}，不相等。{suffix}")
+        msg = (
+            f"表三“{COL_NAME[f.key]}”列：本年新收 + 上年结转 = {_fmt(f.left)}，"
+            f"（七）总计 + 结转下年度 = {_fmt(f.right)}，不相等。{suffix}"
+        )
         where = f"t3.*.{f.key}"
         figures = {"new_plus_carried_over": f.left, "processed_plus_carried_forward": f.right}
     fd = finding(f.rule, msg, severity=severity, where=where, figures=figures, lines=lines[:3] + lines[-1:])
@@ -211,14 +230,21 @@ def t3_subtotal(ctx: Context) -> Iterator[Finding]:
     if not t3.ok:
         return
     for group, cells in t3.subtotals.items():
-        leaves = [r for r in t3.rows if r.startswith(group + "_") or (group == "other_handling" and r.startswith("other_"))]
+        leaves = [
+            r for r in t3.rows if r.startswith(group + "_") or (group == "other_handling" and r.startswith("other_"))
+        ]
         for c in T3_COLUMN_KEYS:
             if c not in cells or cells[c].kind != "number":
                 continue  # a blank or symbol in a subtotal row is CELL-BLANK / CELL-NONNUM's business
             s = sum(t3.rows[r][c].num() for r in leaves)
             if s != cells[c].num():
-                yield finding("T3-SUBTOTAL", f"表三“{group}”小计行“{COL_NAME[c]}”列印为 {_fmt(cells[c].num())}，其细项之和为 {_fmt(s)}。",
-                              where=f"t3.subtotal.{group}.{c}", figures={"subtotal": cells[c].num(), "sum_of_leaves": s}, lines=[cells[c].line])
+                yield finding(
+                    "T3-SUBTOTAL",
+                    f"表三“{group}”小计行“{COL_NAME[c]}”列印为 {_fmt(cells[c].num())}，其细项之和为 {_fmt(s)}。",
+                    where=f"t3.subtotal.{group}.{c}",
+                    figures={"subtotal": cells[c].num(), "sum_of_leaves": s},
+                    lines=[cells[c].line],
+                )
 
 
 @rule("T4-SUM", "error", "表四各块总计 = 维持+纠正+其他+尚未审结", "rulebook B; table layout [K]")
@@ -234,9 +260,17 @@ def t4_sum(ctx: Context) -> Iterator[Finding]:
         if s != total.num():
             parts = " + ".join(_fmt(cells[c].num()) for c, _ in T4_COLUMNS[:4])
             shown = "空白" if total.kind == "blank" else _fmt(total.num())
-            yield finding("T4-SUM", f"表四“{name}”：{parts} = {_fmt(s)}，总计印为 {shown}。", where=f"t4.{block}.total",
-                          figures={"sum_of_results": s, "printed_total": total.gold(),
-                                   "cells": {c: cells[c].gold() for c in cells}}, lines=[total.line])
+            yield finding(
+                "T4-SUM",
+                f"表四“{name}”：{parts} = {_fmt(s)}，总计印为 {shown}。",
+                where=f"t4.{block}.total",
+                figures={
+                    "sum_of_results": s,
+                    "printed_total": total.gold(),
+                    "cells": {c: cells[c].gold() for c in cells},
+                },
+                lines=[total.line],
+            )
 
 
 @rule("T2-INFORCE-GE-ISSUED", "warning", "现行有效件数 ≥ 本年制发 − 本年废止", "rulebook B [K]")
@@ -253,9 +287,13 @@ def t2_inforce_ge_issued(ctx: Context) -> Iterator[Finding]:
             continue
         issued, repealed, in_force = (cells[c].num() for c in ("issued", "repealed", "in_force"))
         if in_force < issued - repealed:
-            yield finding("T2-INFORCE-GE-ISSUED", f"表二“{name}”：现行有效 {_fmt(in_force)} 件，少于本年制发 {_fmt(issued)} − 本年废止 {_fmt(repealed)}。",
-                          where=f"t2.{row}", figures={"issued": issued, "repealed": repealed, "in_force": in_force},
-                          lines=[cells["in_force"].line])
+            yield finding(
+                "T2-INFORCE-GE-ISSUED",
+                f"表二“{name}”：现行有效 {_fmt(in_force)} 件，少于本年制发 {_fmt(issued)} − 本年废止 {_fmt(repealed)}。",
+                where=f"t2.{row}",
+                figures={"issued": issued, "repealed": repealed, "in_force": in_force},
+                lines=[cells["in_force"].line],
+            )
 
 
 @rule("T2-STOCK-INYEAR", "warning", "现行有效件数不为负", "rulebook B [K]")
@@ -267,5 +305,10 @@ def t2_stock_inyear(ctx: Context) -> Iterator[Finding]:
     for row in ("rules", "normative_documents"):
         cell = t2.cell(row, "in_force")
         if cell is not None and cell.kind == "number" and cell.num() < 0:
-            yield finding("T2-STOCK-INYEAR", f"表二现行有效件数为负数（{_fmt(cell.num())}）。", where=f"t2.{row}.in_force",
-                          figures={"in_force": cell.num()}, lines=[cell.line])
+            yield finding(
+                "T2-STOCK-INYEAR",
+                f"表二现行有效件数为负数（{_fmt(cell.num())}）。",
+                where=f"t2.{row}.in_force",
+                figures={"in_force": cell.num()},
+                lines=[cell.line],
+            )

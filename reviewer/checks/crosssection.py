@@ -17,10 +17,19 @@ from reviewer.models import Finding, NarrativeFigure
 from reviewer.template import T3_APPLICANT_KEYS
 
 _METRIC_NAME = {
-    "new_received": "本年新收", "carried_over": "上年结转", "total_processed": "（七）总计（办结）",
-    "carried_forward": "结转下年度", "granted": "予以公开", "partially_granted": "部分公开",
-    "denied_*": "不予公开", "unable_*": "无法提供", "not_processed_*": "不予处理", "other_*": "其他处理",
-    "reconsideration": "行政复议", "litigation_direct": "直接起诉", "litigation_after_review": "复议后起诉",
+    "new_received": "本年新收",
+    "carried_over": "上年结转",
+    "total_processed": "（七）总计（办结）",
+    "carried_forward": "结转下年度",
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "denied_*": "不予公开",
+    "unable_*": "无法提供",
+    "not_processed_*": "不予处理",
+    "other_*": "其他处理",
+    "reconsideration": "行政复议",
+    "litigation_direct": "直接起诉",
+    "litigation_after_review": "复议后起诉",
 }
 _TABLE_NAME = {"t2": "表二", "t3": "表三", "t4": "表四"}
 #: Alternative readings tried when a narrative figure disagrees with its table-3 metric (same column).
@@ -109,13 +118,21 @@ def _narr_finding(rule_id: str, c: Comparison, default_severity: str) -> Finding
         severity = "warning"
     if f.approximate:
         severity = "warning"
-    return finding(rule_id, msg, severity=severity, where=f.metric,
-                   figures={"narrative": f.value, "table": value, "metric": f.metric, "matches_instead": c.explained_by or None},
-                   lines=[f.line], quotes=[f.quote])
+    return finding(
+        rule_id,
+        msg,
+        severity=severity,
+        where=f.metric,
+        figures={"narrative": f.value, "table": value, "metric": f.metric, "matches_instead": c.explained_by or None},
+        lines=[f.line],
+        quotes=[f.quote],
+    )
 
 
 _SENTENCE_END = re.compile(r"(?<=[。；;])")
-_ALL_DONE = re.compile(r"(?:所有|全部)(?:申请)?(?:均)?(?:已)?(?:按要求)?(?:办理完成|办结|答复完毕)|均已(?:按要求)?(?:办理完成|办结)")
+_ALL_DONE = re.compile(
+    r"(?:所有|全部)(?:申请)?(?:均)?(?:已)?(?:按要求)?(?:办理完成|办结|答复完毕)|均已(?:按要求)?(?:办理完成|办结)"
+)
 
 
 @rule("XS-NARR-T3", "error", "正文申请数字与表三一致", "rulebook B [V]")
@@ -135,8 +152,15 @@ def narr_t3(ctx: Context) -> Iterator[Finding]:
                     continue
                 m = _ALL_DONE.search(sentence)
                 if m:
-                    yield finding("XS-NARR-T3", f"正文称“{m.group(0)}”，但表三结转下年度继续办理 {fmt_number(cf)} 件。", severity="warning",
-                                  where="t3.carried_forward.total", figures={"carried_forward": cf}, lines=[ln.number], quotes=[m.group(0)])
+                    yield finding(
+                        "XS-NARR-T3",
+                        f"正文称“{m.group(0)}”，但表三结转下年度继续办理 {fmt_number(cf)} 件。",
+                        severity="warning",
+                        where="t3.carried_forward.total",
+                        figures={"carried_forward": cf},
+                        lines=[ln.number],
+                        quotes=[m.group(0)],
+                    )
                     return
 
 
@@ -166,8 +190,14 @@ def narr_internal(ctx: Context) -> Iterator[Finding]:
             continue
         prev = seen.get(f.metric)
         if prev is not None and prev.value != f.value and prev.scope == f.scope:
-            yield finding("XS-NARR-INTERNAL", f"正文对同一指标前后表述不一：“{prev.quote}”（第{prev.line}行）与“{f.quote}”（第{f.line}行）。",
-                          where=f.metric, figures={"first": prev.value, "second": f.value}, lines=[prev.line, f.line], quotes=[prev.quote, f.quote])
+            yield finding(
+                "XS-NARR-INTERNAL",
+                f"正文对同一指标前后表述不一：“{prev.quote}”（第{prev.line}行）与“{f.quote}”（第{f.line}行）。",
+                where=f.metric,
+                figures={"first": prev.value, "second": f.value},
+                lines=[prev.line, f.line],
+                quotes=[prev.quote, f.quote],
+            )
         seen.setdefault(f.metric, f)
 
 
@@ -175,7 +205,11 @@ def fee_figures(ctx: Context) -> dict[str, NarrativeFigure]:
     """Fee statements of section 六: ``collected`` (元), ``notice_count``, ``notice_amount`` (元)."""
     out: dict[str, NarrativeFigure] = {}
     for f in ctx.figures:
-        key = {"x.fee.collected": "collected", "x.fee_notice.count": "notice_count", "x.fee_notice.amount": "notice_amount"}.get(f.metric)
+        key = {
+            "x.fee.collected": "collected",
+            "x.fee_notice.count": "notice_count",
+            "x.fee_notice.amount": "notice_amount",
+        }.get(f.metric)
         if key and key not in out:
             out[key] = f
     return out
@@ -190,11 +224,16 @@ def fee_r22(ctx: Context) -> Iterator[Finding]:
     fees = fee_figures(ctx)
     notices = fees.get("notice_count")
     if notices is None or notices.value == 0:
-        quote = (notices or fees.get("collected"))
-        yield finding("XS-FEE-R22", f"表三“申请人逾期未按收费通知要求缴纳费用”为 {fmt_number(unpaid)} 件，说明发出过收费通知，但第六部分未报告收费通知情况"
-                      + (f"（仅称“{quote.quote}”）" if quote else "") + "。", where="t3.other_unpaid_fee.total",
-                      figures={"unpaid_fee_requests": unpaid, "fee_notices_reported": notices.value if notices else None},
-                      lines=[ctx.report.t3.rows["other_unpaid_fee"]["total"].line] + ([quote.line] if quote else []))
+        quote = notices or fees.get("collected")
+        yield finding(
+            "XS-FEE-R22",
+            f"表三“申请人逾期未按收费通知要求缴纳费用”为 {fmt_number(unpaid)} 件，说明发出过收费通知，但第六部分未报告收费通知情况"
+            + (f"（仅称“{quote.quote}”）" if quote else "")
+            + "。",
+            where="t3.other_unpaid_fee.total",
+            figures={"unpaid_fee_requests": unpaid, "fee_notices_reported": notices.value if notices else None},
+            lines=[ctx.report.t3.rows["other_unpaid_fee"]["total"].line] + ([quote.line] if quote else []),
+        )
 
 
 @rule("XS-FEE-T2", "info", "收取信息处理费与表二收费金额", "rulebook B [V]/[K]")
@@ -205,8 +244,13 @@ def fee_t2(ctx: Context) -> Iterator[Finding]:
     t2 = ctx.report.t2
     cell = t2.cell("admin_fees", "amount_wan_yuan") if t2.ok else None
     if collected and collected.value > 0 and cell is not None and cell.kind == "number" and cell.num() == 0:
-        yield finding("XS-FEE-T2", f"第六部分称收取信息处理费 {fmt_number(collected.value)} 元（{fmt_number(collected.value / 10000)} 万元），表二行政事业性收费为 0。",
-                      where="t2.admin_fees.amount_wan_yuan", figures={"collected_yuan": collected.value, "t2_wan_yuan": 0}, lines=[collected.line, cell.line])
+        yield finding(
+            "XS-FEE-T2",
+            f"第六部分称收取信息处理费 {fmt_number(collected.value)} 元（{fmt_number(collected.value / 10000)} 万元），表二行政事业性收费为 0。",
+            where="t2.admin_fees.amount_wan_yuan",
+            figures={"collected_yuan": collected.value, "t2_wan_yuan": 0},
+            lines=[collected.line, cell.line],
+        )
 
 
 @rule("XS-FEE-NOTICE-GE-PAID", "warning", "收费通知金额不少于实收金额", "rulebook B [K]")
@@ -215,5 +259,10 @@ def fee_notice_ge_paid(ctx: Context) -> Iterator[Finding]:
     fees = fee_figures(ctx)
     amount, collected = fees.get("notice_amount"), fees.get("collected")
     if amount and collected and amount.value < collected.value:
-        yield finding("XS-FEE-NOTICE-GE-PAID", f"收费通知总金额 {fmt_number(amount.value)} 元少于实际收取 {fmt_number(collected.value)} 元。", where="section 6",
-                      figures={"notice_amount": amount.value, "collected": collected.value}, lines=[amount.line, collected.line])
+        yield finding(
+            "XS-FEE-NOTICE-GE-PAID",
+            f"收费通知总金额 {fmt_number(amount.value)} 元少于实际收取 {fmt_number(collected.value)} 元。",
+            where="section 6",
+            figures={"notice_amount": amount.value, "collected": collected.value},
+            lines=[amount.line, collected.line],
+        )

@@ -44,9 +44,14 @@ def finalise(ctx: Context) -> None:
         table: Table = getattr(ctx.report, name)
         if not table.ok or len(comps) < MIN_DISAGREEING_FIGURES or any(c.agrees for c in comps):
             continue
-        table.evidence.append(Evidence(kind="narrative_disagrees",
-                                       message=f"正文中关于{TABLE_NAME[name]}的 {len(comps)} 个数字与读出的表格全部不符，表格可能未被正确读取",
-                                       where=[c.figure.metric for c in comps][:10], lines=sorted({c.figure.line for c in comps})[:10]))
+        table.evidence.append(
+            Evidence(
+                kind="narrative_disagrees",
+                message=f"正文中关于{TABLE_NAME[name]}的 {len(comps)} 个数字与读出的表格全部不符，表格可能未被正确读取",
+                where=[c.figure.metric for c in comps][:10],
+                lines=sorted({c.figure.line for c in comps})[:10],
+            )
+        )
         decide(table)
 
 
@@ -62,9 +67,13 @@ def parse_doubtful(ctx: Context) -> Iterator[Finding]:
             continue
         reasons = [e for e in table.evidence if e.message]
         text = "；".join(e.message for e in reasons[:4])
-        f = finding("PARSE-DOUBTFUL", f"{TABLE_NAME[name]}提取存疑，请核对原件：{text}。其勾稽关系和正文比对的结果只作提取问题列出，不作为报告问题。",
-                    where=name, figures={"state": table.state, "evidence": [e.kind for e in reasons]},
-                    lines=sorted({ln for e in reasons for ln in e.lines})[:10])
+        f = finding(
+            "PARSE-DOUBTFUL",
+            f"{TABLE_NAME[name]}提取存疑，请核对原件：{text}。其勾稽关系和正文比对的结果只作提取问题列出，不作为报告问题。",
+            where=name,
+            figures={"state": table.state, "evidence": [e.kind for e in reasons]},
+            lines=sorted({ln for e in reasons for ln in e.lines})[:10],
+        )
         f.category = "extraction"
         yield f
 

@@ -3,12 +3,11 @@ Q-SEC6-EMPTY, Q-NAME-CONSISTENCY, Q-SEC5-CORRECTED-CASES."""
 
 from __future__ import annotations
 
-from reviewer.describe import fmt_number
-
 import re
 from collections.abc import Iterator
 
 from reviewer.checks.registry import Context, finding, rule
+from reviewer.describe import fmt_number
 from reviewer.models import Finding
 from reviewer.narrative.section5 import EMPTY_SEC6, fee_statement, review_section5
 from reviewer.parse.meta import same_office, title_year_office
@@ -35,8 +34,14 @@ def sec5_both(ctx: Context) -> Iterator[Finding]:
     if not review.has_improvement_words:
         missing.append("改进措施")
     if missing:
-        yield finding("Q-SEC5-BOTH", "第五部分缺少" + "和".join(missing) + "。", where="section 5", figures={"missing": missing}, lines=[sec.line],
-                      quotes=[re.sub(r"\s+", "", sec.text)[:80]])
+        yield finding(
+            "Q-SEC5-BOTH",
+            "第五部分缺少" + "和".join(missing) + "。",
+            where="section 5",
+            figures={"missing": missing},
+            lines=[sec.line],
+            quotes=[re.sub(r"\s+", "", sec.text)[:80]],
+        )
 
 
 @rule("Q-SEC5-SPECIFIC", "warning", "问题与措施具体而非套话", "rulebook C.5 [V]")
@@ -46,8 +51,15 @@ def sec5_specific(ctx: Context) -> Iterator[Finding]:
     if sec is None:
         return
     if review.present and not review.concrete and len(review.stock_phrases) >= 2:
-        yield finding("Q-SEC5-SPECIFIC", "第五部分以套话为主（" + "、".join(f"“{p}”" for p in review.stock_phrases[:5])
-                      + "），未见具体事项、数字或时限。", where="section 5", figures={"stock_phrases": review.stock_phrases}, lines=[sec.line])
+        yield finding(
+            "Q-SEC5-SPECIFIC",
+            "第五部分以套话为主（"
+            + "、".join(f"“{p}”" for p in review.stock_phrases[:5])
+            + "），未见具体事项、数字或时限。",
+            where="section 5",
+            figures={"stock_phrases": review.stock_phrases},
+            lines=[sec.line],
+        )
 
 
 @rule("Q-SEC5-CORRECTED-CASES", "info", "被纠错案件在第五部分有说明", "rulebook C.5 [V]/[K]")
@@ -59,8 +71,12 @@ def sec5_corrected(ctx: Context) -> Iterator[Finding]:
     corrected = sum(r.t4.rows[b]["corrected"].num() for b in r.t4.rows)
     sec = r.section(5)
     if corrected and (sec is None or not re.search(r"纠正|纠错|败诉|撤销", sec.text)):
-        yield finding("Q-SEC5-CORRECTED-CASES", f"表四结果纠正共 {fmt_number(corrected)} 件，第五部分未说明原因和整改。", where="t4.*.corrected",
-                      figures={"corrected": corrected})
+        yield finding(
+            "Q-SEC5-CORRECTED-CASES",
+            f"表四结果纠正共 {fmt_number(corrected)} 件，第五部分未说明原因和整改。",
+            where="t4.*.corrected",
+            figures={"corrected": corrected},
+        )
 
 
 @rule("Q-SEC6-FEE", "warning", "第六部分说明信息处理费收取情况", "rulebook C.5 [P]; 国办函〔2020〕109号")
@@ -71,7 +87,12 @@ def sec6_fee(ctx: Context) -> Iterator[Finding]:
     if sec is None or (r.year or 0) < FEE_REGIME_FROM:
         return
     if not fee_statement(sec.text) and not _is_empty_sec6(sec.text):
-        yield finding("Q-SEC6-FEE", "第六部分未说明信息处理费的收取情况（发出收费通知件数、金额及实际收取金额）。", where="section 6", lines=[sec.line])
+        yield finding(
+            "Q-SEC6-FEE",
+            "第六部分未说明信息处理费的收取情况（发出收费通知件数、金额及实际收取金额）。",
+            where="section 6",
+            lines=[sec.line],
+        )
 
 
 def _is_empty_sec6(text: str) -> bool:
@@ -88,8 +109,16 @@ def sec6_empty(ctx: Context) -> Iterator[Finding]:
         return
     body = re.sub(r"\s+", "", sec.text)
     tail = re.split(r"(?<=。)", body)
-    if _is_empty_sec6(sec.text) or (len(body) < 30 and not fee_statement(sec.text) and EMPTY_SEC6.match(tail[0] if tail else "")):
-        yield finding("Q-SEC6-EMPTY", f"第六部分仅写“{body[:20]}”，未说明信息处理费收取情况。", where="section 6", lines=[sec.line], quotes=[body[:40]])
+    if _is_empty_sec6(sec.text) or (
+        len(body) < 30 and not fee_statement(sec.text) and EMPTY_SEC6.match(tail[0] if tail else "")
+    ):
+        yield finding(
+            "Q-SEC6-EMPTY",
+            f"第六部分仅写“{body[:20]}”，未说明信息处理费收取情况。",
+            where="section 6",
+            lines=[sec.line],
+            quotes=[body[:40]],
+        )
 
 
 @rule("Q-NAME-CONSISTENCY", "error", "报告主体名称前后一致", "rulebook C.5 [V]")
@@ -99,5 +128,11 @@ def name_consistency(ctx: Context) -> Iterator[Finding]:
     _, title_office = title_year_office(r.title)
     sign_office = (r.sign_date or {}).get("office", "")
     if title_office and sign_office and not same_office(title_office, sign_office):
-        yield finding("Q-NAME-CONSISTENCY", f"标题的报告主体为“{title_office}”，落款却为“{sign_office}”，疑为套用其他机关文本。", where="signature",
-                      figures={"title_office": title_office, "signature_office": sign_office}, lines=[r.sign_date["line"]], quotes=[r.title])
+        yield finding(
+            "Q-NAME-CONSISTENCY",
+            f"标题的报告主体为“{title_office}”，落款却为“{sign_office}”，疑为套用其他机关文本。",
+            where="signature",
+            figures={"title_office": title_office, "signature_office": sign_office},
+            lines=[r.sign_date["line"]],
+            quotes=[r.title],
+        )

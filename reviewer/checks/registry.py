@@ -100,8 +100,16 @@ def rule(rule_id: str, severity: str, title: str, source: str) -> Callable[[Rule
     return deco
 
 
-def finding(rule_id: str, message: str, *, severity: str | None = None, where: str = "", figures: dict[str, Any] | None = None,
-            lines: list[int | None] | None = None, quotes: list[str] | None = None) -> Finding:
+def finding(
+    rule_id: str,
+    message: str,
+    *,
+    severity: str | None = None,
+    where: str = "",
+    figures: dict[str, Any] | None = None,
+    lines: list[int | None] | None = None,
+    quotes: list[str] | None = None,
+) -> Finding:
     """Build a finding for a registered rule (severity defaults to the rule's)."""
     sev = Severity(severity) if severity else RULES[rule_id].severity
     return Finding(

@@ -20,13 +20,21 @@ def sections_present(ctx: Context) -> Iterator[Finding]:
     """All six template sections are present (heading aliases of rulebook A.1 accepted)."""
     r = ctx.report
     if not r.is_report:
-        yield finding("STR-SECTIONS-PRESENT", f"未识别到年度报告的标题、统计表，章节标题仅识别到 {len(r.sections)} 个：该文件可能不是政府信息公开工作年度报告，未做审查。",
-                      where="sections", figures={"sections_found": len(r.sections)})
+        yield finding(
+            "STR-SECTIONS-PRESENT",
+            f"未识别到年度报告的标题、统计表，章节标题仅识别到 {len(r.sections)} 个：该文件可能不是政府信息公开工作年度报告，未做审查。",
+            where="sections",
+            figures={"sections_found": len(r.sections)},
+        )
         return
     missing = [n for n in range(1, 7) if r.section(n) is None]
     for n in missing:
-        yield finding("STR-SECTIONS-PRESENT", f"缺少第{chinese_ordinal(n)}部分“{SECTION_NAME[n]}”。",
-                      where=f"section {n}", figures={"missing_section": n})
+        yield finding(
+            "STR-SECTIONS-PRESENT",
+            f"缺少第{chinese_ordinal(n)}部分“{SECTION_NAME[n]}”。",
+            where=f"section {n}",
+            figures={"missing_section": n},
+        )
 
 
 _TOP_NUMBER = re.compile(r"^\s*(?:#+\s*)?([一二三四五六七八九十])、")
@@ -38,19 +46,30 @@ def section_order(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     offsets = [s.offset for s in r.sections]
     if offsets != sorted(offsets):
-        yield finding("STR-SECTION-ORDER", "章节顺序与模板不一致。", where="sections",
-                      figures={"order": [s.number for s in sorted(r.sections, key=lambda s: s.offset)]})
+        yield finding(
+            "STR-SECTION-ORDER",
+            "章节顺序与模板不一致。",
+            where="sections",
+            figures={"order": [s.number for s in sorted(r.sections, key=lambda s: s.offset)]},
+        )
         return
     numbers = []
     for line in r.lines:
         m = _TOP_NUMBER.match(line.text) if "、" in line.text else None
-        if m and not any(w in line.text for w in ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "结转下一年度", "|")):
+        if m and not any(
+            w in line.text for w in ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "结转下一年度", "|")
+        ):
             numbers.append(("一二三四五六七八九十".index(m.group(1)) + 1, line.number, line.text.strip()[:20]))
     restarts = [(prev, cur) for prev, cur in zip(numbers, numbers[1:]) if cur[0] <= prev[0] and cur[0] == 1]
     if restarts and len(numbers) > 6:
         prev, cur = restarts[0]
-        yield finding("STR-SECTION-ORDER", f"一级标题编号重新从“一、”开始（第{cur[1]}行“{cur[2]}”），报告混用了两套章节编号。",
-                      where="sections", figures={"top_level_numbers": [n for n, _, _ in numbers]}, lines=[prev[1], cur[1]])
+        yield finding(
+            "STR-SECTION-ORDER",
+            f"一级标题编号重新从“一、”开始（第{cur[1]}行“{cur[2]}”），报告混用了两套章节编号。",
+            where="sections",
+            figures={"top_level_numbers": [n for n, _, _ in numbers]},
+            lines=[prev[1], cur[1]],
+        )
 
 
 @rule("STR-HEADING-NUMBER", "warning", "标题编号规范连续", "rulebook C.1 [P]")
@@ -58,9 +77,14 @@ def heading_number(ctx: Context) -> Iterator[Finding]:
     """Headings numbered 一、…六、 and sub-headings （一）（二）…; slips such as ``2、``, ``（5）``, ``一是…三是…三是``."""
     for slip in ctx.report.heading_slips:
         level = {"section": "章节标题", "subsection": "小标题", "list": "分项列举"}[slip.level]
-        yield finding("STR-HEADING-NUMBER", f"{level}编号“{slip.printed}”应为“{slip.expected}”：{slip.heading}",
-                      where=f"line {slip.line}", figures={"printed": slip.printed, "expected": slip.expected},
-                      lines=[slip.line], quotes=[slip.heading])
+        yield finding(
+            "STR-HEADING-NUMBER",
+            f"{level}编号“{slip.printed}”应为“{slip.expected}”：{slip.heading}",
+            where=f"line {slip.line}",
+            figures={"printed": slip.printed, "expected": slip.expected},
+            lines=[slip.line],
+            quotes=[slip.heading],
+        )
 
 
 _PART_CLAIM = re.compile(r"(?:由|包括|分为|包含)(?P<list>[^。]{4,120}?)(?:等)?(?:六|6)个?部分")
@@ -80,9 +104,15 @@ def part_count_claim(ctx: Context) -> Iterator[Finding]:
     listed = m.group("list")
     missing = [n for n, keys in _PART_KEYS.items() if not any(k in listed for k in keys)]
     if missing:
-        yield finding("STR-PART-COUNT-CLAIM", f"前言称报告由六部分组成，但所列为“{listed}”，未包含："
-                      + "、".join(SECTION_NAME[n] for n in missing) + "。", where="preamble",
-                      figures={"listed": listed, "missing_sections": missing}, quotes=[m.group(0)])
+        yield finding(
+            "STR-PART-COUNT-CLAIM",
+            f"前言称报告由六部分组成，但所列为“{listed}”，未包含："
+            + "、".join(SECTION_NAME[n] for n in missing)
+            + "。",
+            where="preamble",
+            figures={"listed": listed, "missing_sections": missing},
+            quotes=[m.group(0)],
+        )
 
 
 @rule("STR-TABLES-PRESENT", "error", "表二、三、四以表格形式给出", "rulebook C.1 [V]")
@@ -108,8 +138,12 @@ def table_image(ctx: Context) -> Iterator[Finding]:
         t = getattr(r, name)
         sec = r.section(TABLE_SECTION[name])
         if t.status == "absent" and sec is not None:
-            yield finding("STR-TABLE-IMAGE", f"第{chinese_ordinal(TABLE_SECTION[name])}部分标题后没有表格文字，表格可能以图片发布，需人工或 OCR 核对。",
-                          where=name, lines=[sec.line])
+            yield finding(
+                "STR-TABLE-IMAGE",
+                f"第{chinese_ordinal(TABLE_SECTION[name])}部分标题后没有表格文字，表格可能以图片发布，需人工或 OCR 核对。",
+                where=name,
+                lines=[sec.line],
+            )
 
 
 _FMT2019_T2 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "政府集中采购", "上一年项目数量")
@@ -125,15 +159,31 @@ def template_version(ctx: Context) -> Iterator[Finding]:
     compact = "".join(ln.text for ln in r.lines).replace(" ", "")
     if r.template == FMT_2019:
         used = [m for m in _FMT2019_T2 if m in compact]
-        yield finding("STR-TEMPLATE-VERSION", f"{r.year}年度报告仍使用2019年试行格式的表格标签：" + "、".join(used) + "。",
-                      where="t2", figures={"year": r.year, "labels": used}, lines=[r.t2.line_start])
+        yield finding(
+            "STR-TEMPLATE-VERSION",
+            f"{r.year}年度报告仍使用2019年试行格式的表格标签：" + "、".join(used) + "。",
+            where="t2",
+            figures={"year": r.year, "labels": used},
+            lines=[r.t2.line_start],
+        )
     elif r.t3.ok and "other_handling" in r.t3.rows:
-        yield finding("STR-TEMPLATE-VERSION", f"{r.year}年度报告表三“（六）其他处理”只有一行（2019年试行格式），新版格式应分为三个细项。",
-                      where="t3.other_handling", figures={"year": r.year}, lines=[r.t3.row_lines.get("other_handling")])
+        yield finding(
+            "STR-TEMPLATE-VERSION",
+            f"{r.year}年度报告表三“（六）其他处理”只有一行（2019年试行格式），新版格式应分为三个细项。",
+            where="t3.other_handling",
+            figures={"year": r.year},
+            lines=[r.t3.row_lines.get("other_handling")],
+        )
     if "2019)60号" in compact or "2019〕60号" in compact:
         idx = next((ln.number for ln in r.lines if "60号" in ln.text), None)
-        yield finding("STR-TEMPLATE-VERSION", f"{r.year}年度报告引用的格式依据为国办公开办函〔2019〕60号（已由〔2021〕30号替代）。",
-                      severity="warning", where="preamble", figures={"year": r.year}, lines=[idx])
+        yield finding(
+            "STR-TEMPLATE-VERSION",
+            f"{r.year}年度报告引用的格式依据为国办公开办函〔2019〕60号（已由〔2021〕30号替代）。",
+            severity="warning",
+            where="preamble",
+            figures={"year": r.year},
+            lines=[idx],
+        )
 
 
 _ACCEPTED_VARIANTS = {"total_processed", "carried_forward", "partially_granted"}
@@ -153,26 +203,48 @@ def labels_exact(ctx: Context) -> Iterator[Finding]:
                 if key in _ACCEPTED_VARIANTS or (name == "t2" and key == "normative_documents"):
                     continue
                 label = t.row_labels.get(key, "")
-                yield finding("STR-LABELS-EXACT", f"{TABLE_NAME[name]}行标签与模板不一致：“{_printed_label(r, t, key) or label}”（模板：{_template_label(name, key, r.template)}）。",
-                              where=f"{name}.{key}", figures={"row": key}, lines=[t.row_lines.get(key)])
+                yield finding(
+                    "STR-LABELS-EXACT",
+                    f"{TABLE_NAME[name]}行标签与模板不一致：“{_printed_label(r, t, key) or label}”（模板：{_template_label(name, key, r.template)}）。",
+                    where=f"{name}.{key}",
+                    figures={"row": key},
+                    lines=[t.row_lines.get(key)],
+                )
             elif note.startswith("row ") and "not found" in note:
                 key = note.split()[1]
-                yield finding("STR-LABELS-EXACT", f"{TABLE_NAME[name]}缺少模板行“{_template_label(name, key, r.template)}”。",
-                              severity="error", where=f"{name}.{key}", figures={"row": key})
+                yield finding(
+                    "STR-LABELS-EXACT",
+                    f"{TABLE_NAME[name]}缺少模板行“{_template_label(name, key, r.template)}”。",
+                    severity="error",
+                    where=f"{name}.{key}",
+                    figures={"row": key},
+                )
     if r.template != FMT_2019 and r.t2.ok:
         label = r.t2.row_labels.get("normative_documents", "")
         if label == "规范性文件":
-            yield finding("STR-LABELS-EXACT", "表二行标签为“规范性文件”（2019年格式用语），新版格式为“行政规范性文件”。",
-                          where="t2.normative_documents", lines=[r.t2.row_lines.get("normative_documents")])
+            yield finding(
+                "STR-LABELS-EXACT",
+                "表二行标签为“规范性文件”（2019年格式用语），新版格式为“行政规范性文件”。",
+                where="t2.normative_documents",
+                lines=[r.t2.row_lines.get("normative_documents")],
+            )
     compact = "".join(ln.text for ln in r.lines).replace(" ", "")
     if "本年度新制作数量" in compact or "本年度公开数量" in compact:
-        yield finding("STR-LABELS-EXACT", "表二列名印为“本年度新制作数量/本年度公开数量”，与模板“本年新制作数量/本年新公开数量”不一致。", where="t2")
+        yield finding(
+            "STR-LABELS-EXACT",
+            "表二列名印为“本年度新制作数量/本年度公开数量”，与模板“本年新制作数量/本年新公开数量”不一致。",
+            where="t2",
+        )
 
 
 def _template_label(table: str, key: str, template: str) -> str:
     from reviewer.template import T2_ROWS_2019, T2_ROWS_2021, T3_ROWS_SINGLE_OTHER, T3_ROWS_SPLIT_OTHER
 
-    specs = (T2_ROWS_2019 if template == FMT_2019 else T2_ROWS_2021) if table == "t2" else T3_ROWS_SPLIT_OTHER + T3_ROWS_SINGLE_OTHER
+    specs = (
+        (T2_ROWS_2019 if template == FMT_2019 else T2_ROWS_2021)
+        if table == "t2"
+        else T3_ROWS_SPLIT_OTHER + T3_ROWS_SINGLE_OTHER
+    )
     return next((s.label for s in specs if s.key == key), key)
 
 
@@ -196,8 +268,13 @@ def template_residue(ctx: Context) -> Iterator[Finding]:
     for ln in ctx.report.lines:
         m = _RESIDUE.search(ln.text)
         if m:
-            yield finding("STR-NO-TEMPLATE-RESIDUE", f"文中残留模板说明或占位符“{m.group(0)}”。", where=f"line {ln.number}",
-                          lines=[ln.number], quotes=[ln.original.strip()[:80]])
+            yield finding(
+                "STR-NO-TEMPLATE-RESIDUE",
+                f"文中残留模板说明或占位符“{m.group(0)}”。",
+                where=f"line {ln.number}",
+                lines=[ln.number],
+                quotes=[ln.original.strip()[:80]],
+            )
             return
 
 
@@ -211,12 +288,23 @@ def gov_extra(ctx: Context) -> Iterator[Finding]:
     text = "".join(ln.text for ln in r.lines)
     missing = [k for k in ("考核", "评议", "追究") if k not in text]
     if missing:
-        yield finding("STR-GOV-EXTRA", "人民政府年度报告未见" + "、".join({"考核": "工作考核", "评议": "社会评议", "追究": "责任追究"}[k] for k in missing) + "结果情况。",
-                      where="section 1", figures={"missing": missing})
+        yield finding(
+            "STR-GOV-EXTRA",
+            "人民政府年度报告未见"
+            + "、".join({"考核": "工作考核", "评议": "社会评议", "追究": "责任追究"}[k] for k in missing)
+            + "结果情况。",
+            where="section 1",
+            figures={"missing": missing},
+        )
 
 
-_SEC1_THEMES = {"主动公开": ("主动公开",), "依申请公开": ("依申请", "申请公开"), "政府信息管理": ("信息管理", "管理"),
-                "平台建设": ("平台",), "监督保障": ("监督", "保障", "考核", "培训")}
+_SEC1_THEMES = {
+    "主动公开": ("主动公开",),
+    "依申请公开": ("依申请", "申请公开"),
+    "政府信息管理": ("信息管理", "管理"),
+    "平台建设": ("平台",),
+    "监督保障": ("监督", "保障", "考核", "培训"),
+}
 
 
 @rule("STR-SEC1-COMPONENTS", "warning", "总体情况覆盖五个方面", "rulebook C.1; FMT-2021 (一) [V]")
@@ -227,8 +315,13 @@ def sec1_components(ctx: Context) -> Iterator[Finding]:
         return
     missing = [theme for theme, keys in _SEC1_THEMES.items() if not any(k in sec.text for k in keys)]
     if missing:
-        yield finding("STR-SEC1-COMPONENTS", "总体情况未涉及：" + "、".join(missing) + "。", where="section 1",
-                      figures={"missing_themes": missing}, lines=[sec.line])
+        yield finding(
+            "STR-SEC1-COMPONENTS",
+            "总体情况未涉及：" + "、".join(missing) + "。",
+            where="section 1",
+            figures={"missing_themes": missing},
+            lines=[sec.line],
+        )
 
 
 # ----------------------------------------------------------------------------------------------------- years
@@ -242,8 +335,14 @@ def yr_title(ctx: Context) -> Iterator[Finding]:
 
     title_year, _ = title_year_office(r.title)
     if title_year and r.period["end"][0] != title_year:
-        yield finding("YR-TITLE", f"标题年度为{title_year}年，统计期限却为“{r.period['quote']}”。", where="title",
-                      figures={"title_year": title_year, "period_year": r.period["end"][0]}, lines=[r.period["line"]], quotes=[r.title, r.period["quote"]])
+        yield finding(
+            "YR-TITLE",
+            f"标题年度为{title_year}年，统计期限却为“{r.period['quote']}”。",
+            where="title",
+            figures={"title_year": title_year, "period_year": r.period["end"][0]},
+            lines=[r.period["line"]],
+            quotes=[r.title, r.period["quote"]],
+        )
 
 
 @rule("YR-PERIOD", "error", "统计期限为同一年1月1日至12月31日", "rulebook C.2; DB51/T 2660-2019 [V]")
@@ -265,8 +364,14 @@ def yr_period(ctx: Context) -> Iterator[Finding]:
     if not problems and r.year_evidence == "period" and body_year and body_year != y2:
         problems.append(f"与正文所述年度{body_year}年不符")
     if problems:
-        yield finding("YR-PERIOD", f"统计期限“{p['quote']}”" + "，".join(problems) + "。", where="period",
-                      figures={"start": p["start"], "end": p["end"], "year": r.year}, lines=[p["line"]], quotes=[p["quote"]])
+        yield finding(
+            "YR-PERIOD",
+            f"统计期限“{p['quote']}”" + "，".join(problems) + "。",
+            where="period",
+            figures={"start": p["start"], "end": p["end"], "year": r.year},
+            lines=[p["line"]],
+            quotes=[p["quote"]],
+        )
 
 
 def _body_year(report) -> int | None:
@@ -289,8 +394,14 @@ def yr_sign_date(ctx: Context) -> Iterator[Finding]:
         return
     y, m, d = r.sign_date["date"]
     if y <= r.year:
-        yield finding("YR-SIGN-DATE", f"落款日期“{r.sign_date['quote']}”不晚于统计年度{r.year}年的年末。", where="signature",
-                      figures={"sign_date": r.sign_date["date"], "year": r.year}, lines=[r.sign_date["line"]], quotes=[r.sign_date["quote"]])
+        yield finding(
+            "YR-SIGN-DATE",
+            f"落款日期“{r.sign_date['quote']}”不晚于统计年度{r.year}年的年末。",
+            where="signature",
+            figures={"sign_date": r.sign_date["date"], "year": r.year},
+            lines=[r.sign_date["line"]],
+            quotes=[r.sign_date["quote"]],
+        )
 
 
 @rule("YR-BODY-YEAR", "warning", "正文年度一致", "rulebook C.2 [V]")
@@ -305,5 +416,9 @@ def yr_body_year(ctx: Context) -> Iterator[Finding]:
     prev = years.get(r.year - 1, 0)
     cur = years.get(r.year, 0)
     if prev >= 3 and prev > cur:
-        yield finding("YR-BODY-YEAR", f"正文提及{r.year - 1}年{prev}次，多于本年度{r.year}年（{cur}次），疑为沿用上年文本。",
-                      where="body", figures={"previous_year_mentions": prev, "year_mentions": cur})
+        yield finding(
+            "YR-BODY-YEAR",
+            f"正文提及{r.year - 1}年{prev}次，多于本年度{r.year}年（{cur}次），疑为沿用上年文本。",
+            where="body",
+            figures={"previous_year_mentions": prev, "year_mentions": cur},
+        )

@@ -8,22 +8,33 @@ when such a file arrives; their tables become pipe rows that the parser reads as
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 from reviewer.errors import InputError
 from reviewer.ingest.text import blank_markup, decode_bytes, normalise, split_lines
 from reviewer.models import Document, Line, construct
 
-import os
-import stat
-
-
-LIMIT_VARIABLES = ("REVIEWER_MAX_BYTES", "REVIEWER_MAX_LINES", "REVIEWER_MAX_CHARS", "REVIEWER_MAX_PAGES",
-                   "REVIEWER_MAX_PAGE_STREAM", "REVIEWER_MAX_DECOMPRESSED", "REVIEWER_MAX_TABLE_ROWS",
-                   "REVIEWER_CONVERT_TIMEOUT", "REVIEWER_MAX_HTML_TAGS", "REVIEWER_MAX_GRID_CELLS", "REVIEWER_MAX_PAGE_TEXT",
-                   "REVIEWER_MAX_PDF_TEXT", "REVIEWER_MAX_DOCX_XML", "REVIEWER_FILE_TIMEOUT", "REVIEWER_FILE_MEMORY_MB",
-                   "REVIEWER_LLM_MAX_ANSWER")
+LIMIT_VARIABLES = (
+    "REVIEWER_MAX_BYTES",
+    "REVIEWER_MAX_LINES",
+    "REVIEWER_MAX_CHARS",
+    "REVIEWER_MAX_PAGES",
+    "REVIEWER_MAX_PAGE_STREAM",
+    "REVIEWER_MAX_DECOMPRESSED",
+    "REVIEWER_MAX_TABLE_ROWS",
+    "REVIEWER_CONVERT_TIMEOUT",
+    "REVIEWER_MAX_HTML_TAGS",
+    "REVIEWER_MAX_GRID_CELLS",
+    "REVIEWER_MAX_PAGE_TEXT",
+    "REVIEWER_MAX_PDF_TEXT",
+    "REVIEWER_MAX_DOCX_XML",
+    "REVIEWER_FILE_TIMEOUT",
+    "REVIEWER_FILE_MEMORY_MB",
+    "REVIEWER_LLM_MAX_ANSWER",
+)
 
 
 def invalid_limits() -> list[str]:
@@ -62,13 +73,21 @@ MAX_DOCX_XML = _limit("REVIEWER_MAX_DOCX_XML", 16 * 1024 * 1024)
 
 
 #: Tags that carry document structure (a ``<br>`` in a Markdown table cell does not make a file HTML).
-_STRUCTURAL_TAG = re.compile(rb"<(?:/?(?:p|div|span|font|table|tbody|thead|tr|td|th|h[1-6]|ul|ol|li|center|section|article|body|html|head|meta|style|title)\b[^<>]{0,4000}>|/?o:p\s*>|/?w:[a-z]+\b[^<>]{0,400}>)", re.I)
+_STRUCTURAL_TAG = re.compile(
+    rb"<(?:/?(?:p|div|span|font|table|tbody|thead|tr|td|th|h[1-6]|ul|ol|li|center|section|article|body|html|head|meta|style|title)\b[^<>]{0,4000}>|/?o:p\s*>|/?w:[a-z]+\b[^<>]{0,400}>)",
+    re.I,
+)
 _MHTML_HEAD = re.compile(rb"^(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?content-type:\s*multipart/related", re.I)
 
 
 def _utf_sample(data: bytes, limit: int = 400_000) -> bytes:
     """``data`` as UTF-8 bytes for sniffing: UTF-16/32 (read by their BOM) are transcoded, others kept as they are."""
-    for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if data.startswith(bom):
             sample = data[len(bom) : len(bom) + limit]
             sample = sample[: len(sample) - len(sample) % (4 if "32" in enc else 2)]
@@ -104,7 +123,11 @@ def sniff_format(data: bytes) -> str:
     if b"multipart/related" in head[:4096].lower() and _MHTML_HEAD.search(head):
         return "mhtml"
     low = head[:4096].lower()
-    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in sample[:20000].lower() or b"<html" in low:
+    if (
+        low.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        and b"<html" in sample[:20000].lower()
+        or b"<html" in low
+    ):
         return "html"
     tags, share = markup_share(sample)
     markdown = b"\n|" in sample[:200000] and b"|---" in sample[:200000].replace(b" ", b"")
@@ -158,7 +181,9 @@ def load_document(path: str | Path) -> Document:
     if not stat.S_ISREG(st.st_mode):
         raise InputError(name, "not a regular file (device, FIFO or socket); copy the report to a file first")
     if st.st_size > MAX_BYTES:
-        raise InputError(name, f"file is {st.st_size} bytes, larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)")
+        raise InputError(
+            name, f"file is {st.st_size} bytes, larger than the {MAX_BYTES}-byte limit (REVIEWER_MAX_BYTES)"
+        )
     try:
         with open(p, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
@@ -205,7 +230,9 @@ def document_from_bytes(data: bytes, name: str) -> Document:
     if not text.strip().lstrip("\ufeff").strip():
         raise InputError(name, "the file is empty")
     if len(text) > MAX_CHARS:
-        raise InputError(name, f"text of {len(text)} characters is larger than the {MAX_CHARS}-character limit (REVIEWER_MAX_CHARS)")
+        raise InputError(
+            name, f"text of {len(text)} characters is larger than the {MAX_CHARS}-character limit (REVIEWER_MAX_CHARS)"
+        )
     originals = split_lines(text)
     if len(originals) > MAX_LINES:
         raise InputError(name, f"{len(originals)} lines, more than the {MAX_LINES}-line limit (REVIEWER_MAX_LINES)")
@@ -213,7 +240,10 @@ def document_from_bytes(data: bytes, name: str) -> Document:
     normalised = split_lines(blank_markup(normalise(text)))
     if len(normalised) != len(originals):
         normalised = [blank_markup(normalise(o)) for o in originals]
-    lines = [construct(Line, {"number": i, "original": o, "text": t, "page": None, "cells": None, "grid": None}) for i, (o, t) in enumerate(zip(originals, normalised), 1)]
+    lines = [
+        construct(Line, {"number": i, "original": o, "text": t, "page": None, "cells": None, "grid": None})
+        for i, (o, t) in enumerate(zip(originals, normalised), 1)
+    ]
     return Document(
         path=name,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -17,7 +17,6 @@ from pathlib import Path
 from reviewer.errors import InputError
 
 
-
 def _timeout() -> int:
     raw = os.environ.get("REVIEWER_CONVERT_TIMEOUT", "")
     return int(raw) if raw.strip().isdigit() and 0 < int(raw) <= 3600 else 60
@@ -57,25 +56,54 @@ def to_docx(data: bytes, path: str, kind: str) -> bytes:
     if kind == "ole":
         inner = ole_kind(data)
         if inner in ("excel", "powerpoint"):
-            raise InputError(path, f"old binary {'Excel' if inner == 'excel' else 'PowerPoint'} file, not a report document; save the report as .docx")
+            raise InputError(
+                path,
+                f"old binary {'Excel' if inner == 'excel' else 'PowerPoint'} file, not a report document; save the report as .docx",
+            )
     soffice = soffice_path()
     if soffice is None:
-        raise InputError(path, f"{what}; convert it to .docx first (or install LibreOffice: its 'soffice' command converts it automatically)")
+        raise InputError(
+            path,
+            f"{what}; convert it to .docx first (or install LibreOffice: its 'soffice' command converts it automatically)",
+        )
     suffix = ".rtf" if kind == "rtf" else ".doc"
     with tempfile.TemporaryDirectory(prefix="reviewer-convert-") as tmp:
         src = Path(tmp) / f"input{suffix}"
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
-        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  timeout=CONVERT_TIMEOUT, start_new_session=True)
+            proc = subprocess.run(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=CONVERT_TIMEOUT,
+                start_new_session=True,
+            )
         except subprocess.TimeoutExpired:
-            raise InputError(path, f"{what}: LibreOffice did not convert it within {CONVERT_TIMEOUT} s (REVIEWER_CONVERT_TIMEOUT); convert it to .docx by hand") from None
+            raise InputError(
+                path,
+                f"{what}: LibreOffice did not convert it within {CONVERT_TIMEOUT} s (REVIEWER_CONVERT_TIMEOUT); convert it to .docx by hand",
+            ) from None
         except OSError as exc:
-            raise InputError(path, f"{what}: cannot run LibreOffice ({exc.strerror or exc}); convert it to .docx by hand") from None
+            raise InputError(
+                path, f"{what}: cannot run LibreOffice ({exc.strerror or exc}); convert it to .docx by hand"
+            ) from None
         out = Path(tmp) / "input.docx"
         if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-            raise InputError(path, f"{what}: LibreOffice could not read it (damaged, or not a Word document); open it in a word processor and convert it to .docx")
+            raise InputError(
+                path,
+                f"{what}: LibreOffice could not read it (damaged, or not a Word document); open it in a word processor and convert it to .docx",
+            )
         return out.read_bytes()

@@ -13,14 +13,13 @@ resolved by python-docx's parser.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 
 from reviewer.errors import InputError
 from reviewer.ingest.grid import Budget, build_document, clean_cell, pipe_row
 from reviewer.models import Document, GridCell
-
-import os
 
 #: Limits (environment-configurable): declared uncompressed size of the DOCX container, compression ratio, rows.
 MAX_UNCOMPRESSED = int(os.environ.get("REVIEWER_MAX_DECOMPRESSED", str(200 * 1024 * 1024)) or 200 * 1024 * 1024)
@@ -44,11 +43,17 @@ def _check_zip(data: bytes, path: str) -> None:
 
         main = zf.getinfo("word/document.xml").file_size
         if main > MAX_DOCX_XML:
-            raise InputError(path, f"word/document.xml expands to {main} bytes, over the {MAX_DOCX_XML}-byte limit (REVIEWER_MAX_DOCX_XML)")
+            raise InputError(
+                path,
+                f"word/document.xml expands to {main} bytes, over the {MAX_DOCX_XML}-byte limit (REVIEWER_MAX_DOCX_XML)",
+            )
         total = sum(i.file_size for i in zf.infolist())
         packed = sum(max(1, i.compress_size) for i in zf.infolist())
         if total > MAX_UNCOMPRESSED:
-            raise InputError(path, f"DOCX expands to {total} bytes, over the {MAX_UNCOMPRESSED}-byte limit (REVIEWER_MAX_DECOMPRESSED)")
+            raise InputError(
+                path,
+                f"DOCX expands to {total} bytes, over the {MAX_UNCOMPRESSED}-byte limit (REVIEWER_MAX_DECOMPRESSED)",
+            )
         if total / packed > MAX_RATIO and total > 10 * 1024 * 1024:
             raise InputError(path, f"DOCX compression ratio {total // packed}:1 looks like a ZIP bomb")
 
@@ -142,7 +147,11 @@ def read_docx(data: bytes, path: str) -> Document:
     except KeyError as exc:
         raise InputError(path, f"damaged Word document (missing part {exc})") from None
     except RuntimeError as exc:
-        reason = "encrypted ZIP container; save an unprotected copy" if "encrypt" in str(exc).lower() else f"unreadable ZIP container ({exc})"
+        reason = (
+            "encrypted ZIP container; save an unprotected copy"
+            if "encrypt" in str(exc).lower()
+            else f"unreadable ZIP container ({exc})"
+        )
         raise InputError(path, reason) from None
     except Exception as exc:  # noqa: BLE001 - python-docx raises ValueError/XMLSyntaxError/... for bad parts
         raise InputError(path, f"cannot read the Word document ({type(exc).__name__}: {str(exc)[:120]})") from None
@@ -166,7 +175,10 @@ def read_docx(data: bytes, path: str) -> Document:
         nested: list = []
         rows, positioned = _table_rows(child, nested)
         if len(rows) > MAX_TABLE_ROWS:
-            raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
+            raise InputError(
+                path,
+                f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)",
+            )
         tables += 1
         for cells, placed in zip(rows, positioned):
             index += 1

@@ -37,7 +37,9 @@ class Budget:
         if self.lines > self.max_lines:
             raise InputError(self.path, f"the file renders to more than {self.max_lines} lines (REVIEWER_MAX_LINES)")
         if self.chars > self.max_chars:
-            raise InputError(self.path, f"the file renders to more than {self.max_chars} characters of text (REVIEWER_MAX_CHARS)")
+            raise InputError(
+                self.path, f"the file renders to more than {self.max_chars} characters of text (REVIEWER_MAX_CHARS)"
+            )
 
     def add_cells(self, count: int) -> None:
         """``count`` grid positions filled by one cell's rowspan x colspan."""
@@ -45,7 +47,9 @@ class Budget:
 
         self.cells += count
         if self.cells > self.max_cells:
-            raise InputError(self.path, f"table cells span more than {self.max_cells} grid positions (REVIEWER_MAX_GRID_CELLS)")
+            raise InputError(
+                self.path, f"table cells span more than {self.max_cells} grid positions (REVIEWER_MAX_GRID_CELLS)"
+            )
 
 
 def clean_cell(text: str | None) -> str:
@@ -77,7 +81,9 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
     return layout_grid(rows)[0]
 
 
-def layout_grid(rows: list[list[tuple[str, int, int]]], budget: Budget | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
+def layout_grid(
+    rows: list[list[tuple[str, int, int]]], budget: Budget | None = None
+) -> tuple[list[list[str]], list[list[GridCell]]]:
     """Place ``(text, rowspan, colspan)`` cells on the table grid (HTML ``rowspan``/``colspan``, DOCX ``gridSpan``/
     ``vMerge`` already read as spans).
 
@@ -119,8 +125,14 @@ def build_document(path: str, data: bytes, fmt: str, rendered: list[tuple], enco
         text, num, page = item[0], item[1], item[2]
         cells, grid = (item[3], item[4]) if len(item) > 3 else (None, None)
         original = item[5] if len(item) > 5 else text
-        lines.append(Line.model_construct(number=num, original=original, text=blank_markup(normalise(text)), page=page, cells=cells, grid=grid))
-    return Document(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding or fmt, source_format=fmt, lines=lines)
+        lines.append(
+            Line.model_construct(
+                number=num, original=original, text=blank_markup(normalise(text)), page=page, cells=cells, grid=grid
+            )
+        )
+    return Document(
+        path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding or fmt, source_format=fmt, lines=lines
+    )
 
 
 def cell_text(text: str | None) -> str:

@@ -16,9 +16,53 @@ from reviewer.models import Document
 
 #: Word's hidden text (``display:none``, ``mso-hide:all``) is not printed, so it is not read.
 _HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all", re.I)
-_DROP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head", "button", "select", "input", "textarea"}
-_BLOCK = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "table", "body",
-          "blockquote", "pre", "center", "dd", "dt", "dl", "header", "footer", "main", "form", "hr", "figure", "figcaption"}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "head",
+    "button",
+    "select",
+    "input",
+    "textarea",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "tr",
+    "table",
+    "body",
+    "blockquote",
+    "pre",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "header",
+    "footer",
+    "main",
+    "form",
+    "hr",
+    "figure",
+    "figcaption",
+}
 
 
 def _span(el, name: str) -> int:
@@ -63,16 +107,23 @@ def read_html(data: bytes, path: str) -> Document:
 
     tags = data.count(b"<")
     if tags > MAX_HTML_TAGS:
-        raise InputError(path, f"HTML page with about {tags} tags, more than the {MAX_HTML_TAGS}-tag limit (REVIEWER_MAX_HTML_TAGS)")
+        raise InputError(
+            path, f"HTML page with about {tags} tags, more than the {MAX_HTML_TAGS}-tag limit (REVIEWER_MAX_HTML_TAGS)"
+        )
     text = _decode(data, path)
     if len(text) > MAX_CHARS:
         visible = len(text) - sum(len(m) for m in re.findall(r"<[^<>]{0,4000}>", text))
         if visible > MAX_CHARS:
-            raise InputError(path, f"HTML page with about {visible} characters of text, more than the {MAX_CHARS}-character limit (REVIEWER_MAX_CHARS)")
+            raise InputError(
+                path,
+                f"HTML page with about {visible} characters of text, more than the {MAX_CHARS}-character limit (REVIEWER_MAX_CHARS)",
+            )
     budget = Budget(path)
     try:
         # huge_tree lifts libxml2's nesting-depth cap (256), which otherwise drops deeply nested content silently
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+        root = lxml.html.document_fromstring(
+            text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+        )
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(path, f"cannot parse the HTML page ({exc})") from None
     hidden = [el for el in root.iter() if isinstance(el.tag, str) and _HIDDEN.search(el.get("style", "") or "")]
@@ -147,14 +198,21 @@ def read_html(data: bytes, path: str) -> Document:
         rows = []
         lines = []
         for tr in table.iter("tr"):
-            cells = [(clean_cell(td.text_content()), _span(td, "rowspan"), _span(td, "colspan")) for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
+            cells = [
+                (clean_cell(td.text_content()), _span(td, "rowspan"), _span(td, "colspan"))
+                for td in tr
+                if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")
+            ]
             if cells:
                 rows.append(cells)
                 lines.append(tr.sourceline or table.sourceline or 1)
         from reviewer.ingest.docx import MAX_TABLE_ROWS
 
         if len(rows) > MAX_TABLE_ROWS:
-            raise InputError(path, f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)")
+            raise InputError(
+                path,
+                f"table with {len(rows)} rows is larger than the {MAX_TABLE_ROWS}-row limit (REVIEWER_MAX_TABLE_ROWS)",
+            )
         grid, positioned = layout_grid(rows, budget)
         tables_seen[0] += 1
         for cells, placed, line in zip(grid, positioned, lines):

@@ -13,20 +13,20 @@ number.
 from __future__ import annotations
 
 import io
+import logging
+import os
 import re
+import unicodedata
+import warnings
 
 from reviewer.errors import InputError
 from reviewer.ingest.grid import Budget, build_document
 from reviewer.ingest.text import strip_invisible
 from reviewer.models import Document, GridCell
 
-import logging
-import os
-import unicodedata
-import warnings
-
 MAX_PAGES = int(os.environ.get("REVIEWER_MAX_PAGES", "300") or 300)
 from reviewer.ingest import MAX_PAGE_TEXT, MAX_PDF_TEXT  # noqa: E402 - limits shared by the readers
+
 #: Decoded content-stream bytes per page above which a page is refused (a dense text page is ~100 KB): pdfminer's
 #: layout analysis keeps an object per character, so a tiny PDF with millions of text operators takes gigabytes.
 MAX_PAGE_STREAM = int(os.environ.get("REVIEWER_MAX_PAGE_STREAM", str(2 * 1024 * 1024)) or 2 * 1024 * 1024)
@@ -36,9 +36,15 @@ _LINE_TOLERANCE = 3.0
 #: with it (⾏ U+2F8F for 行, ⻛ U+2EDB for 风): the page shows the ideograph, so that is what is read. Kangxi radicals
 #: (U+2F00..U+2FD5) by their compatibility mapping, the radicals supplement by its equivalent ideograph.
 _RADICALS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
-_RADICALS.update({ord(k): v for k, v in zip(
-    "⺁⺅⺆⺇⺉⺊⺌⺎⺏⺐⺒⺓⺔⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺶⺷⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻓⻔⻕⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
-    "厂亻冂几刂卜小兀尢尢巳幺彐忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王疋罒示礻竹糸纟羊羊耂肀聿月臼艹艹艹虎衤覀西见角言讠贝足车辶辶辶阝钅長长门門阝雨青韦页风飞食食食饣首马骨鬼鱼鸟卤麦黄黾齐齿龙龟")})
+_RADICALS.update(
+    {
+        ord(k): v
+        for k, v in zip(
+            "⺁⺅⺆⺇⺉⺊⺌⺎⺏⺐⺒⺓⺔⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺶⺷⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻓⻔⻕⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+            "厂亻冂几刂卜小兀尢尢巳幺彐忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王疋罒示礻竹糸纟羊羊耂肀聿月臼艹艹艹虎衤覀西见角言讠贝足车辶辶辶阝钅長长门門阝雨青韦页风飞食食食饣首马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+        )
+    }
+)
 
 
 def _ideographs(text: str) -> str:
@@ -70,7 +76,10 @@ def _words_to_lines(words: list[dict]) -> list[tuple[float, str, list[GridCell]]
                 text += " " if gap > size * 0.6 else ""
             text += w["text"]
             prev = w
-        cells = [GridCell(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), False, _edges(w)) for w in row]
+        cells = [
+            GridCell(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), False, _edges(w))
+            for w in row
+        ]
         out.append((row[0]["top"], text, cells))
     return out
 
@@ -99,7 +108,11 @@ def read_pdf(data: bytes, path: str) -> Document:
         raise InputError(path, f"damaged or truncated PDF ({exc})") from None
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many exception types for broken files
         name = type(exc).__name__
-        chain = " ".join(type(e).__name__ for e in (exc, exc.__cause__, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)]) if e is not None)
+        chain = " ".join(
+            type(e).__name__
+            for e in (exc, exc.__cause__, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)])
+            if e is not None
+        )
         if "Password" in chain or "Encrypt" in chain:
             raise InputError(path, "the PDF is encrypted (password protected); save an unprotected copy") from None
         raise InputError(path, f"cannot open the PDF ({name}: {exc})") from None
@@ -150,7 +163,9 @@ def read_pdf(data: bytes, path: str) -> Document:
 #: Page numbers a footer or header prints: "- 3 -", "— 3 —", "第3页", "第3页 共8页", "共8页 第3页", "3/8", "Page 3 of 8".
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
-    r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:page\s*)?\d{1,4}\s*of\s*\d{1,4}|page\s*\d{1,4})\s*$", re.I)
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:page\s*)?\d{1,4}\s*of\s*\d{1,4}|page\s*\d{1,4})\s*$",
+    re.I,
+)
 #: The forms no table line prints ("- 3 -", "第3页"): furniture wherever they are the first or last line of a page.
 #: The others ("3/8", "3 of 8") count only in the page margin.
 _PAGE_NUMBER_STRONG = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页.*|共\s*\d{1,4}\s*页.*)\s*$")
@@ -189,11 +204,20 @@ def _furniture(pages: list[tuple[int, float, list[tuple[float, str, list[GridCel
                 return True
             size = max(4.0, max((c.bottom - c.top for c in items[k][2] or []), default=10.0))
             return abs(items[other][0] - items[k][0]) >= 2.5 * size
+
         neighbour_below = placed[1][0] if len(placed) > 1 else None
         neighbour_above = placed[-2][0] if len(placed) > 1 else None
-        if first_top <= height * _MARGIN_SHARE or apart(first, neighbour_below) or _PAGE_NUMBER_STRONG.match(items[first][1]):
+        if (
+            first_top <= height * _MARGIN_SHARE
+            or apart(first, neighbour_below)
+            or _PAGE_NUMBER_STRONG.match(items[first][1])
+        ):
             candidates["top"].append((number, first, items[first][1]))
-        if last != first and (last_top >= height * (1 - _MARGIN_SHARE) or apart(last, neighbour_above) or _PAGE_NUMBER_STRONG.match(items[last][1])):
+        if last != first and (
+            last_top >= height * (1 - _MARGIN_SHARE)
+            or apart(last, neighbour_above)
+            or _PAGE_NUMBER_STRONG.match(items[last][1])
+        ):
             candidates["bottom"].append((number, last, items[last][1]))
     out: set[tuple[int, int]] = set()
     single = len(pages) == 1
@@ -255,13 +279,21 @@ def _check_char_counts(data: bytes, path: str) -> None:
                 stream = resolve1(stream)
                 size += _decoded_size(stream, MAX_PAGE_STREAM + 1)
             if size > MAX_PAGE_STREAM:
-                raise InputError(path, f"page {number} has a {size}-byte content stream, more than the {MAX_PAGE_STREAM}-byte limit (REVIEWER_MAX_PAGE_STREAM)")
+                raise InputError(
+                    path,
+                    f"page {number} has a {size}-byte content stream, more than the {MAX_PAGE_STREAM}-byte limit (REVIEWER_MAX_PAGE_STREAM)",
+                )
             shown = sum(_shown_text(resolve1(stream)) for stream in page.contents or [])
             if shown > MAX_PAGE_TEXT:
-                raise InputError(path, f"page {number} shows about {shown} characters of text, more than the {MAX_PAGE_TEXT}-character limit (REVIEWER_MAX_PAGE_TEXT)")
+                raise InputError(
+                    path,
+                    f"page {number} shows about {shown} characters of text, more than the {MAX_PAGE_TEXT}-character limit (REVIEWER_MAX_PAGE_TEXT)",
+                )
             total += shown
             if total > MAX_PDF_TEXT:
-                raise InputError(path, f"the PDF shows more than {MAX_PDF_TEXT} characters of text (REVIEWER_MAX_PDF_TEXT)")
+                raise InputError(
+                    path, f"the PDF shows more than {MAX_PDF_TEXT} characters of text (REVIEWER_MAX_PDF_TEXT)"
+                )
     except InputError:
         raise
     except Exception:  # noqa: BLE001 - pdfplumber reports damaged or encrypted files with a better message

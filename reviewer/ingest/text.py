@@ -70,7 +70,9 @@ def _cjk_share(text: str) -> float:
     non_ascii = [ch for ch in sample if ord(ch) > 127 and not ch.isspace()]
     if not non_ascii:
         return 0.0
-    return sum(1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef") / len(non_ascii)
+    return sum(
+        1 for ch in non_ascii if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    ) / len(non_ascii)
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -109,8 +111,20 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_EXTRA_PAIRS = (("\u00a0", " "), ("\u3000", " "), ("\u2002", " "), ("\u2003", " "), ("\ufeff", ""), ("\u200b", ""), ("\u00ad", ""),
-                ("\u2060", ""), ("\u200c", ""), ("\u200d", ""), ("\u200e", ""), ("\u200f", ""))
+_EXTRA_PAIRS = (
+    ("\u00a0", " "),
+    ("\u3000", " "),
+    ("\u2002", " "),
+    ("\u2003", " "),
+    ("\ufeff", ""),
+    ("\u200b", ""),
+    ("\u00ad", ""),
+    ("\u2060", ""),
+    ("\u200c", ""),
+    ("\u200d", ""),
+    ("\u200e", ""),
+    ("\u200f", ""),
+)
 
 #: Characters that print nothing (zero-width space and joiners, word joiner, soft hyphen, BOM, direction marks): a
 #: page pasted from a CMS editor carries them inside table cells (``\u200b46``); they are not part of any value.
@@ -139,7 +153,9 @@ def _nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
-_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>\n]{0,2000})?/?>|<!--.{0,2000}?-->|&(?:nbsp|lt|gt|amp|quot|ensp|emsp|#\d{1,6});")
+_TAG = re.compile(
+    r"</?[A-Za-z][\w:.-]*(?:\s[^<>\n]{0,2000})?/?>|<!--.{0,2000}?-->|&(?:nbsp|lt|gt|amp|quot|ensp|emsp|#\d{1,6});"
+)
 
 
 def blank_markup(text: str) -> str:

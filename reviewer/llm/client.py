@@ -51,13 +51,23 @@ class LLMOutcome:
         }
         if self.status == "ok" and self.grounded is not None:
             g = self.grounded
-            meta.update({
-                "reason": f"大模型审阅（{self.config.get('model', '')}），所有条目已由程序核验",
-                "summary": g.summary, "claims": g.claims, "contradictions": g.contradictions, "problems": g.problems,
-                "questions": g.questions, "dropped": g.dropped, "dropped_total": g.dropped_total, "drop_reasons": g.drop_reasons,
-            })
+            meta.update(
+                {
+                    "reason": f"大模型审阅（{self.config.get('model', '')}），所有条目已由程序核验",
+                    "summary": g.summary,
+                    "claims": g.claims,
+                    "contradictions": g.contradictions,
+                    "problems": g.problems,
+                    "questions": g.questions,
+                    "dropped": g.dropped,
+                    "dropped_total": g.dropped_total,
+                    "drop_reasons": g.drop_reasons,
+                }
+            )
         else:
-            meta["reason"] = f"大模型部分失败：{self.reason}；以下为内置确定性审查结果" if self.status == "failed" else self.reason
+            meta["reason"] = (
+                f"大模型部分失败：{self.reason}；以下为内置确定性审查结果" if self.status == "failed" else self.reason
+            )
         return meta
 
 
@@ -82,8 +92,15 @@ def estimate_cost(tokens_in: int, config: LLMConfig) -> float | None:
 def dry_run(report: AnnualReport, findings: list[Finding], config: LLMConfig) -> LLMOutcome:
     """Assemble the prompt and count its tokens; no network access at all."""
     prompt = build_prompt(report, findings, config.token_budget, config.structured_method)
-    return LLMOutcome(status="dry_run", reason="仅统计提示词，未调用模型", prompt_tokens=prompt.tokens, budget=prompt.budget,
-                      truncated=prompt.truncated, config=config.public(), estimated_cost=estimate_cost(prompt.tokens, config))
+    return LLMOutcome(
+        status="dry_run",
+        reason="仅统计提示词，未调用模型",
+        prompt_tokens=prompt.tokens,
+        budget=prompt.budget,
+        truncated=prompt.truncated,
+        config=config.public(),
+        estimated_cost=estimate_cost(prompt.tokens, config),
+    )
 
 
 def _chat_model(config: LLMConfig, cache):
@@ -159,8 +176,10 @@ def run_llm_review(report: AnnualReport, findings: list[Finding], config: LLMCon
                 cache = None
             model = _chat_model(config, cache)
         structured = model.with_structured_output(LLMReview, method=config.structured_method, include_raw=True)
-        result = _with_deadline(lambda: structured.invoke([SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)]),
-                                deadline(config))
+        result = _with_deadline(
+            lambda: structured.invoke([SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)]),
+            deadline(config),
+        )
     except Exception as exc:  # noqa: BLE001 - timeouts, HTTP errors, bad config: never fatal
         name = type(exc).__name__
         if name in ("ValidationError", "OutputParserException", "JSONDecodeError"):
@@ -209,7 +228,9 @@ def _review_answer(result, report: AnnualReport, outcome: LLMOutcome) -> None:
     raw = result.get("raw") if isinstance(result, dict) else None
     limit = max_answer_bytes()
     if raw is not None and _answer_bytes(raw) > limit:
-        outcome.reason = f"模型回答过大（{_answer_bytes(raw)} 字节，超过 {limit} 字节的上限 REVIEWER_LLM_MAX_ANSWER），未采用"
+        outcome.reason = (
+            f"模型回答过大（{_answer_bytes(raw)} 字节，超过 {limit} 字节的上限 REVIEWER_LLM_MAX_ANSWER），未采用"
+        )
         return
     parsed = result.get("parsed") if isinstance(result, dict) else result
     error = result.get("parsing_error") if isinstance(result, dict) else None

@@ -53,7 +53,11 @@ class LLMConfig(BaseModel):
     max_output_tokens: int = 2000
     price_input_per_m: float = 0.0
     price_output_per_m: float = 0.0
-    cache_path: str = Field(default_factory=lambda: str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "reviewer" / "llm-cache.sqlite"))
+    cache_path: str = Field(
+        default_factory=lambda: str(
+            Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "reviewer" / "llm-cache.sqlite"
+        )
+    )
 
     @field_validator("timeout")
     @classmethod
@@ -123,7 +127,9 @@ def load_config(path: str | None = None, overrides: dict[str, Any] | None = None
         if value is not None:
             data[key] = value
     if "api_key" in data:
-        raise ConfigError("do not put the API key in the config; set api_key_env to the name of the variable that holds it")
+        raise ConfigError(
+            "do not put the API key in the config; set api_key_env to the name of the variable that holds it"
+        )
     try:
         return LLMConfig(**data)
     except Exception as exc:  # pydantic ValidationError -> one line

@@ -13,13 +13,12 @@ Items that fail are dropped and counted per kind with the reason.
 
 from __future__ import annotations
 
-from reviewer.describe import fmt_number
-
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.checks.registry import Context
+from reviewer.describe import fmt_number
 from reviewer.ingest.text import normalise
 from reviewer.llm.schema import LLMReview
 from reviewer.models import AnnualReport
@@ -139,8 +138,16 @@ class Grounder:
             if table_value is None:
                 g.drop("claims", f"单元格不可读，无法比较：{claim.cell}")
                 continue
-            g.claims.append({"quote": claim.quote, "line": line, "cell": claim.cell, "narrative": claim.value,
-                             "table": table_value, "agrees": abs(float(table_value) - float(claim.value)) < 1e-6})
+            g.claims.append(
+                {
+                    "quote": claim.quote,
+                    "line": line,
+                    "cell": claim.cell,
+                    "narrative": claim.value,
+                    "table": table_value,
+                    "agrees": abs(float(table_value) - float(claim.value)) < 1e-6,
+                }
+            )
         for c in review.contradictions:
             la, lb = self.locate(c.quote_a), self.locate(c.quote_b)
             if la is None or lb is None:
@@ -149,8 +156,9 @@ class Grounder:
             if not self.free_text_ok(c.explanation):
                 g.drop("contradictions", "说明中含有报告中没有的数字")
                 continue
-            g.contradictions.append({"quote_a": c.quote_a, "line_a": la, "quote_b": c.quote_b, "line_b": lb,
-                                     "explanation": c.explanation})
+            g.contradictions.append(
+                {"quote_a": c.quote_a, "line_a": la, "quote_b": c.quote_b, "line_b": lb, "explanation": c.explanation}
+            )
         for p in review.problems:
             lp = self.locate(p.problem_quote, section=5)
             if lp is None:
@@ -162,8 +170,15 @@ class Grounder:
                 if li is None:
                     g.drop("problems", "改进措施引文不在第五部分")
                     continue
-            g.problems.append({"problem": p.problem_quote, "line": lp, "specific": p.specific,
-                               "improvement": p.improvement_quote if li else None, "improvement_line": li})
+            g.problems.append(
+                {
+                    "problem": p.problem_quote,
+                    "line": lp,
+                    "specific": p.specific,
+                    "improvement": p.improvement_quote if li else None,
+                    "improvement_line": li,
+                }
+            )
         for q in review.questions:
             if q.strip() and self.free_text_ok(q):
                 g.questions.append(q.strip())
@@ -176,7 +191,15 @@ _VALID_ROW = re.compile(r"^(t2|t3|t4)\.[a-z_*]+\.[a-z_]+$")
 
 
 def _valid_path(path: str) -> bool:
-    from reviewer.template import T2_ROWS_2019, T2_ROWS_2021, T3_COLUMN_KEYS, T3_ROWS_SINGLE_OTHER, T3_ROWS_SPLIT_OTHER, T4_BLOCKS, T4_COLUMN_KEYS
+    from reviewer.template import (
+        T2_ROWS_2019,
+        T2_ROWS_2021,
+        T3_COLUMN_KEYS,
+        T3_ROWS_SINGLE_OTHER,
+        T3_ROWS_SPLIT_OTHER,
+        T4_BLOCKS,
+        T4_COLUMN_KEYS,
+    )
 
     for part in path.split("+"):
         part = part.strip()
@@ -185,7 +208,10 @@ def _valid_path(path: str) -> bool:
         table, row, col = part.split(".")
         if table == "t3":
             rows = {s.key for s in T3_ROWS_SPLIT_OTHER + T3_ROWS_SINGLE_OTHER}
-            if not (row in rows or (row.endswith("*") and any(r.startswith(row[:-1]) for r in rows))) or col not in T3_COLUMN_KEYS:
+            if (
+                not (row in rows or (row.endswith("*") and any(r.startswith(row[:-1]) for r in rows)))
+                or col not in T3_COLUMN_KEYS
+            ):
                 return False
         elif table == "t4":
             if row not in {b for b, _ in T4_BLOCKS} or col not in T4_COLUMN_KEYS:

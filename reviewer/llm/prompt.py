@@ -94,7 +94,9 @@ def _fit(text: str, budget: int) -> tuple[str, bool]:
     return text[:lo] + "…（截断）", True
 
 
-def build_prompt(report: AnnualReport, findings: list[Finding], budget: int = 4000, method: str = "json_schema") -> Prompt:
+def build_prompt(
+    report: AnnualReport, findings: list[Finding], budget: int = 4000, method: str = "json_schema"
+) -> Prompt:
     """Assemble the prompt for ``report`` within ``budget`` input tokens (see module doc for the cutting order)."""
     system_t, user_t = load_template()
     schema_hint = ""
@@ -105,8 +107,13 @@ def build_prompt(report: AnnualReport, findings: list[Finding], budget: int = 40
     remaining = budget - count_tokens(system) - count_tokens(skeleton) - 8
     parts: dict[str, str] = {}
     truncated: list[str] = []
-    order = [("s5", _section_text(report, 5)), ("s6", _section_text(report, 6)), ("tables", tables_json(report)),
-             ("findings", findings_text(findings)), ("s1", _section_text(report, 1))]
+    order = [
+        ("s5", _section_text(report, 5)),
+        ("s6", _section_text(report, 6)),
+        ("tables", tables_json(report)),
+        ("findings", findings_text(findings)),
+        ("s1", _section_text(report, 1)),
+    ]
     for key, text in order:
         fitted, cut = _fit(text, remaining)
         parts[key] = fitted
@@ -114,6 +121,10 @@ def build_prompt(report: AnnualReport, findings: list[Finding], budget: int = 40
             truncated.append(key)
         remaining -= count_tokens(fitted) if fitted else 0
     sections = "\n\n".join(p for p in (parts["s5"], parts["s6"], parts["s1"]) if p)
-    user = user_t.format(tables=parts["tables"] or "（略）", findings=parts["findings"] or "（略）", sections=sections or "（报告无相关章节）")
+    user = user_t.format(
+        tables=parts["tables"] or "（略）",
+        findings=parts["findings"] or "（略）",
+        sections=sections or "（报告无相关章节）",
+    )
     tokens = count_tokens(system) + count_tokens(user)
     return Prompt(system=system, user=user, tokens=tokens, budget=budget, truncated=truncated)

@@ -15,7 +15,9 @@ class NarrativeClaim(BaseModel):
     """A figure the narrative states: verbatim quote, the table cell it speaks about, and the value stated."""
 
     quote: str = Field(description="正文原文，逐字摘录，包含该数字")
-    cell: str = Field(description="对应表格单元格路径，如 t3.new_received.total、t4.reconsideration.total；多个单元格之和用 + 连接")
+    cell: str = Field(
+        description="对应表格单元格路径，如 t3.new_received.total、t4.reconsideration.total；多个单元格之和用 + 连接"
+    )
     value: float = Field(description="正文所述数字")
 
 

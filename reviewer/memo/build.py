@@ -13,7 +13,7 @@ from reviewer import __version__
 from reviewer.checks import Context
 from reviewer.checks.arithmetic import t3_failures
 from reviewer.checks.crosssection import compare_figures, fee_figures, metric_label
-from reviewer.describe import fmt_number, describe
+from reviewer.describe import describe, fmt_number
 from reviewer.models import Memo, Severity
 from reviewer.narrative.section5 import fee_statement, review_section5
 from reviewer.pipeline import Review
@@ -21,11 +21,30 @@ from reviewer.template import SECTIONS, T3_ROWS_SINGLE_OTHER, T3_ROWS_SPLIT_OTHE
 
 _ROW_LABEL = {s.key: s.label for s in T3_ROWS_SPLIT_OTHER + T3_ROWS_SINGLE_OTHER}
 _GROUP_NAME = {"denied": "不予公开", "unable": "无法提供", "not_processed": "不予处理", "other_handling": "其他处理"}
-_T2_NAME = {"rules": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可", "penalty": "行政处罚",
-            "coercion": "行政强制", "admin_fees": "行政事业性收费", "other_services": "其他对外管理服务事项", "procurement": "政府集中采购"}
-_T2_COL = {"issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效", "decisions": "处理决定", "amount_wan_yuan": "收费金额（万元）",
-           "new_made": "本年新制作", "new_published": "本年新公开", "total_published": "对外公开总数", "prev_year_items": "上一年项目数",
-           "change": "本年增/减", "items": "采购项目数", "amount": "采购总金额"}
+_T2_NAME = {
+    "rules": "规章",
+    "normative_documents": "行政规范性文件",
+    "licensing": "行政许可",
+    "penalty": "行政处罚",
+    "coercion": "行政强制",
+    "admin_fees": "行政事业性收费",
+    "other_services": "其他对外管理服务事项",
+    "procurement": "政府集中采购",
+}
+_T2_COL = {
+    "issued": "本年制发",
+    "repealed": "本年废止",
+    "in_force": "现行有效",
+    "decisions": "处理决定",
+    "amount_wan_yuan": "收费金额（万元）",
+    "new_made": "本年新制作",
+    "new_published": "本年新公开",
+    "total_published": "对外公开总数",
+    "prev_year_items": "上一年项目数",
+    "change": "本年增/减",
+    "items": "采购项目数",
+    "amount": "采购总金额",
+}
 
 
 def _fmt(value: Any) -> str:
@@ -52,12 +71,27 @@ def _key_figures(review: Review) -> list[dict[str, Any]]:
     if r.t2.ok:
         for row, cols in r.t2.rows.items():
             for col, cell in cols.items():
-                out.append({"table": "表二", "item": f"{_T2_NAME.get(row, row)}·{_T2_COL.get(col, col)}", "value": _shown(cell),
-                            "path": f"t2.{row}.{col}", "line": cell.line})
+                out.append(
+                    {
+                        "table": "表二",
+                        "item": f"{_T2_NAME.get(row, row)}·{_T2_COL.get(col, col)}",
+                        "value": _shown(cell),
+                        "path": f"t2.{row}.{col}",
+                        "line": cell.line,
+                    }
+                )
     if r.t3.ok:
         for row in ("new_received", "carried_over", "total_processed", "carried_forward"):
             cell = r.t3.cell(row, "total")
-            out.append({"table": "表三", "item": _ROW_LABEL[row], "value": _shown(cell), "path": f"t3.{row}.total", "line": cell.line})
+            out.append(
+                {
+                    "table": "表三",
+                    "item": _ROW_LABEL[row],
+                    "value": _shown(cell),
+                    "path": f"t3.{row}.total",
+                    "line": cell.line,
+                }
+            )
         for row, cols in r.t3.rows.items():
             if row in ("new_received", "carried_over", "total_processed", "carried_forward"):
                 continue
@@ -67,11 +101,27 @@ def _key_figures(review: Review) -> list[dict[str, Any]]:
                 label = _ROW_LABEL[row]
                 if spec_group in _GROUP_NAME:
                     label = f"{_GROUP_NAME[spec_group]}·{re.sub(r'^[0-9.]+', '', label)}"
-                out.append({"table": "表三", "item": label, "value": _shown(cell), "path": f"t3.{row}.total", "line": cell.line})
+                out.append(
+                    {
+                        "table": "表三",
+                        "item": label,
+                        "value": _shown(cell),
+                        "path": f"t3.{row}.total",
+                        "line": cell.line,
+                    }
+                )
     if r.t4.ok:
         for block, name in T4_BLOCKS:
             cell = r.t4.cell(block, "total")
-            out.append({"table": "表四", "item": f"{name}总计", "value": _shown(cell), "path": f"t4.{block}.total", "line": cell.line})
+            out.append(
+                {
+                    "table": "表四",
+                    "item": f"{name}总计",
+                    "value": _shown(cell),
+                    "path": f"t4.{block}.total",
+                    "line": cell.line,
+                }
+            )
     for k in out:  # a figure of a doubtful table is shown as read, and says so
         if getattr(r, k["path"].split(".")[0]).doubtful:
             k["table"] += "（提取存疑）"
@@ -99,12 +149,16 @@ def _summary(review: Review) -> list[str]:
     if r.t3.ok and not r.t3.doubtful:
         new = r.t3.cell("new_received", "total")
         done = r.t3.cell("total_processed", "total")
-        out.append(f"表三：本年新收申请 {_fmt(new.gold())} 件，上年结转 {_fmt(r.t3.cell('carried_over', 'total').gold())} 件，"
-                   f"办理完毕（（七）总计）{_fmt(done.gold())} 件，结转下年度 {_fmt(r.t3.cell('carried_forward', 'total').gold())} 件。")
+        out.append(
+            f"表三：本年新收申请 {_fmt(new.gold())} 件，上年结转 {_fmt(r.t3.cell('carried_over', 'total').gold())} 件，"
+            f"办理完毕（（七）总计）{_fmt(done.gold())} 件，结转下年度 {_fmt(r.t3.cell('carried_forward', 'total').gold())} 件。"
+        )
     if r.t4.ok and not r.t4.doubtful:
         recon = r.t4.cell("reconsideration", "total").gold()
         lit = [r.t4.cell(b, "total").gold() for b in ("litigation_direct", "litigation_after_review")]
-        out.append(f"表四：行政复议 {_fmt(recon)} 件；行政诉讼 直接起诉 {_fmt(lit[0])} 件、复议后起诉 {_fmt(lit[1])} 件。")
+        out.append(
+            f"表四：行政复议 {_fmt(recon)} 件；行政诉讼 直接起诉 {_fmt(lit[0])} 件、复议后起诉 {_fmt(lit[1])} 件。"
+        )
     return out
 
 
@@ -114,25 +168,39 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
     checked: list[str] = []
     not_checked: list[str] = []
     found = [s.number for s in r.sections]
-    checked.append(f"章节结构：识别到第{'、'.join(chinese_ordinal(n) for n in found) or '（无）'}部分；模板 {r.template}（{r.template_evidence}）。")
+    checked.append(
+        f"章节结构：识别到第{'、'.join(chinese_ordinal(n) for n in found) or '（无）'}部分；模板 {r.template}（{r.template_evidence}）。"
+    )
     for t, name in ((r.t2, "表二"), (r.t3, "表三"), (r.t4, "表四")):
         if t.doubtful:
-            not_checked.append(f"{name}提取存疑（{'；'.join(e.message for e in t.evidence[:3])}），其勾稽关系与正文比对的结果只作提取问题列出，请核对原件。")
+            not_checked.append(
+                f"{name}提取存疑（{'；'.join(e.message for e in t.evidence[:3])}），其勾稽关系与正文比对的结果只作提取问题列出，请核对原件。"
+            )
     if r.t3.ok and not r.t3.doubtful:
         fails = t3_failures(ctx)
         kinds = {f.kind for f in fails}
         nrows = len(r.t3.rows)
         checked.append(
-            "表三勾稽关系：每行总计 = 六类申请人之和（" + (f"{nrows} 行全部成立" if "ROW" not in kinds else "有不成立，见问题清单") + "）；"
+            "表三勾稽关系：每行总计 = 六类申请人之和（"
+            + (f"{nrows} 行全部成立" if "ROW" not in kinds else "有不成立，见问题清单")
+            + "）；"
             "（七）总计 = 各项办理结果之和（" + ("7 列全部成立" if "RES" not in kinds else "有不成立") + "）；"
             "一 + 二 = 三（七）+ 四（" + ("7 列全部成立" if "BAL" not in kinds else "有不成立") + "）。"
         )
     elif not r.t3.ok:
         not_checked.append(f"表三：{_status_text(r.t3)}，勾稽关系无法核对。")
     if r.t4.ok and not r.t4.doubtful:
-        bad = [name for block, name in T4_BLOCKS if sum(r.t4.rows[block][c].num() for c in ("upheld", "corrected", "other_result", "pending"))
-               != r.t4.rows[block]["total"].num()]
-        checked.append("表四：各块总计 = 维持 + 纠正 + 其他 + 尚未审结（" + ("3 块全部成立" if not bad else "不成立：" + "、".join(bad)) + "）。")
+        bad = [
+            name
+            for block, name in T4_BLOCKS
+            if sum(r.t4.rows[block][c].num() for c in ("upheld", "corrected", "other_result", "pending"))
+            != r.t4.rows[block]["total"].num()
+        ]
+        checked.append(
+            "表四：各块总计 = 维持 + 纠正 + 其他 + 尚未审结（"
+            + ("3 块全部成立" if not bad else "不成立：" + "、".join(bad))
+            + "）。"
+        )
     elif not r.t4.ok:
         not_checked.append(f"表四：{_status_text(r.t4)}，复议诉讼数据无法核对。")
     if r.t2.ok and not r.t2.doubtful:
@@ -147,7 +215,9 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
         checked.append(f"正文与表格：比对了正文中的 {len(comps)} 个数字。")
     for c in comps:
         if c.table_value is None:
-            not_checked.append(f"正文“{c.figure.quote}”（第{c.figure.line}行）：对应表格单元格{metric_label(c.figure.metric)}不可读或空白，无法比对。")
+            not_checked.append(
+                f"正文“{c.figure.quote}”（第{c.figure.line}行）：对应表格单元格{metric_label(c.figure.metric)}不可读或空白，无法比对。"
+            )
     if r.period is None:
         not_checked.append("统计期限：报告未写明统计期限，YR-PERIOD 未核对。")
     if r.sign_date is None:
@@ -158,22 +228,41 @@ def _checked(review: Review, ctx: Context, in_batch: bool = False) -> tuple[list
                 where = describe(f"{t.name}.{amb.row}") if amb.row != "all" else describe(t.name)
                 readings = [amb.chosen, *amb.alternatives]
                 shown = "；".join("/".join(map(str, a)) for a in readings[:4]) + ("等" if len(readings) > 4 else "")
-                not_checked.append(f"{where}印为“{amb.printed}”（数字连写），拆分不唯一（{max(amb.count, len(readings))} 种）：可读作 {shown}；"
-                                   "这些单元格未作判断，请以原件核对。")
+                not_checked.append(
+                    f"{where}印为“{amb.printed}”（数字连写），拆分不唯一（{max(amb.count, len(readings))} 种）：可读作 {shown}；"
+                    "这些单元格未作判断，请以原件核对。"
+                )
     if in_batch:
-        not_checked.append("跨年度与跨机关核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同、套用文本、比例异常）在批量审查中"
-                           "对全部报告进行，结果不在本审查意见中，见本批输出目录的 cross_checks.json 与 dashboard.html。")
+        not_checked.append(
+            "跨年度与跨机关核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同、套用文本、比例异常）在批量审查中"
+            "对全部报告进行，结果不在本审查意见中，见本批输出目录的 cross_checks.json 与 dashboard.html。"
+        )
     else:
-        not_checked.append("跨年度核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同）需要上一年度报告，本次未做。")
+        not_checked.append(
+            "跨年度核对（上年结转 = 上年结转下年度、现行有效件数衔接、文本雷同）需要上一年度报告，本次未做。"
+        )
     return checked, not_checked
 
 
-_STATE_TEXT = {"read": "已读取", "read_with_ambiguity": "已读取，部分单元格拆分不唯一", "doubtful": "提取存疑，请核对原件",
-               "not_assessable": "无法评估"}
+_STATE_TEXT = {
+    "read": "已读取",
+    "read_with_ambiguity": "已读取，部分单元格拆分不唯一",
+    "doubtful": "提取存疑，请核对原件",
+    "not_assessable": "无法评估",
+}
 #: How the reader read a table (``Table.layout``), in the memo's words.
-_LAYOUT_TEXT = {"grid-labels": "网页/Word 表格，按列名和行名读取", "pdf-labels": "PDF 文字位置，按列名和行名读取", "tab": "制表符分隔的文本",
-                "glued": "数字连写的网页文本，拆分只依据表内勾稽关系和正文数字", "tokens": "空格分隔的文本", "slots": "每格一行的文本", "pipe": "文本表格行",
-                "markdown": "Markdown 表格，按列顺序读取", "blank": "空白行", "sparse": "数值不全的文本"}
+_LAYOUT_TEXT = {
+    "grid-labels": "网页/Word 表格，按列名和行名读取",
+    "pdf-labels": "PDF 文字位置，按列名和行名读取",
+    "tab": "制表符分隔的文本",
+    "glued": "数字连写的网页文本，拆分只依据表内勾稽关系和正文数字",
+    "tokens": "空格分隔的文本",
+    "slots": "每格一行的文本",
+    "pipe": "文本表格行",
+    "markdown": "Markdown 表格，按列顺序读取",
+    "blank": "空白行",
+    "sparse": "数值不全的文本",
+}
 
 
 def _extraction(r) -> list[dict[str, Any]]:
@@ -183,8 +272,16 @@ def _extraction(r) -> list[dict[str, Any]]:
         state_text = _STATE_TEXT[t.state] if t.ok else f"无法评估：{_status_text(t)}"
         if t.ok and t.layout:
             state_text += f"（{_LAYOUT_TEXT.get(t.layout, t.layout)}）"
-        out.append({"table": t.name, "name": name, "state": t.state, "state_text": state_text, "layout": t.layout,
-                    "evidence": [{"kind": e.kind, "message": e.message, "lines": e.lines} for e in t.evidence]})
+        out.append(
+            {
+                "table": t.name,
+                "name": name,
+                "state": t.state,
+                "state_text": state_text,
+                "layout": t.layout,
+                "evidence": [{"kind": e.kind, "message": e.message, "lines": e.lines} for e in t.evidence],
+            }
+        )
     return out
 
 
@@ -209,9 +306,20 @@ def _narrative_checks(ctx: Context) -> list[dict[str, Any]]:
         table = getattr(ctx.report, f.metric.split(".")[0], None)
         if c.table_value is not None and table is not None and table.doubtful:
             verdict += "（表格提取存疑，不作结论）"
-        out.append({"quote": f.quote, "line": f.line, "narrative": f.value, "metric": f.metric, "metric_label": metric_label(f.metric),
-                    "table": c.table_value, "verdict": verdict, "matches_instead": c.explained_by, "scope": f.scope,
-                    "scope_note": c.scope_note})
+        out.append(
+            {
+                "quote": f.quote,
+                "line": f.line,
+                "narrative": f.value,
+                "metric": f.metric,
+                "metric_label": metric_label(f.metric),
+                "table": c.table_value,
+                "verdict": verdict,
+                "matches_instead": c.explained_by,
+                "scope": f.scope,
+                "scope_note": c.scope_note,
+            }
+        )
     return out
 
 
@@ -229,7 +337,9 @@ def _section5(review: Review) -> dict[str, Any]:
         "stock_phrases": rev.stock_phrases,
         "concrete": rev.concrete,
         "specific": rev.specific,
-        "specificity": "具体" if rev.concrete else ("以套话为主" if len(rev.stock_phrases) >= 2 else "未见具体要素（无数字、事项名称或时限）"),
+        "specificity": "具体"
+        if rev.concrete
+        else ("以套话为主" if len(rev.stock_phrases) >= 2 else "未见具体要素（无数字、事项名称或时限）"),
     }
 
 
@@ -293,7 +403,11 @@ def build_memo(review: Review, llm: dict[str, Any] | None = None, in_batch: bool
     says so instead of "not done")."""
     r = review.report
     # one context: comparisons and identities computed once (by the checks, when they ran for this review)
-    ctx = review.context if review.context is not None and review.context.report is r else Context(report=r, figures=review.figures)
+    ctx = (
+        review.context
+        if review.context is not None and review.context.report is r
+        else Context(report=r, figures=review.figures)
+    )
     checked, not_checked = _checked(review, ctx, in_batch)
     return Memo(
         tool_version=__version__,

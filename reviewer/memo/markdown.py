@@ -6,10 +6,9 @@ text cannot inject links, images or HTML into the memo.
 
 from __future__ import annotations
 
-from reviewer.describe import fmt_number
-
 import re
 
+from reviewer.describe import fmt_number
 from reviewer.memo.build import SECTION_TITLES
 from reviewer.models import Memo, Severity
 from reviewer.template import chinese_ordinal
@@ -50,8 +49,16 @@ def render_markdown(memo: Memo) -> str:
     """The memo as a Markdown document (str, ends with a newline)."""
     out: list[str] = []
     if not memo.is_report:
-        out += ["# 政府信息公开工作年度报告审查意见", "", "- 文件：`" + _code(memo.file) + "`", "", "## 结论", "",
-                "该文件不是政府信息公开工作年度报告（未识别到报告标题和统计表，章节标题不足三个），未做审查。", ""]
+        out += [
+            "# 政府信息公开工作年度报告审查意见",
+            "",
+            "- 文件：`" + _code(memo.file) + "`",
+            "",
+            "## 结论",
+            "",
+            "该文件不是政府信息公开工作年度报告（未识别到报告标题和统计表，章节标题不足三个），未做审查。",
+            "",
+        ]
         out += [f"- **{f.rule}** {esc(f.message)}" for f in memo.findings]
         out.append("")
         return "\n".join(out)
@@ -59,7 +66,9 @@ def render_markdown(memo: Memo) -> str:
     out.append(f"# 政府信息公开工作年度报告审查意见：{esc(title_office)} {memo.year or ''}年度")
     out.append("")
     found = [f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if v]
-    missing = [f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if not v]
+    missing = [
+        f"{chinese_ordinal(int(k))}、{SECTION_TITLES[int(k)]}" for k, v in memo.sections_present.items() if not v
+    ]
     out += [
         "- 文件：`" + _code(memo.file) + "`",
         f"- 机关：{esc(memo.office) or '未识别'}；统计年度：{memo.year or '未识别'}；模板：{memo.template}",
@@ -69,8 +78,10 @@ def render_markdown(memo: Memo) -> str:
     ]
     counts = {s: sum(1 for f in memo.findings if f.severity == s) for s in Severity}
     doubtful = [t["name"] for t in memo.extraction if t["state"] == "doubtful"]
-    out.append(f"**结论**：错误 {counts[Severity.error]} 项，警示 {counts[Severity.warning]} 项，提示 {counts[Severity.info]} 项。"
-               + (f"{'、'.join(doubtful)}提取存疑（见“表格提取情况”），其结果未计入。" if doubtful else ""))
+    out.append(
+        f"**结论**：错误 {counts[Severity.error]} 项，警示 {counts[Severity.warning]} 项，提示 {counts[Severity.info]} 项。"
+        + (f"{'、'.join(doubtful)}提取存疑（见“表格提取情况”），其结果未计入。" if doubtful else "")
+    )
     out.append("")
 
     out.append("## 一、报告自述的工作概要（摘录）")
@@ -119,7 +130,9 @@ def render_markdown(memo: Memo) -> str:
                 verdict += f"（与“{c['matches_instead']}”相符）"
             if c["scope_note"]:
                 verdict += f"（{c['scope_note']}）"
-            out.append(f"| {esc(c['quote'])} | {c['line']} | {_v(c['narrative'])} | {esc(c['metric_label'])} | {_v(c['table'])} | {esc(verdict)} |")
+            out.append(
+                f"| {esc(c['quote'])} | {c['line']} | {_v(c['narrative'])} | {esc(c['metric_label'])} | {_v(c['table'])} | {esc(verdict)} |"
+            )
     else:
         out.append("- 正文中未找到可与表格比对的数字。")
     out.append("")
@@ -129,8 +142,12 @@ def render_markdown(memo: Memo) -> str:
     if not s5["present"]:
         out.append("- 报告没有第五部分，无法评估。")
     else:
-        out.append(f"- 写明存在的问题：{'是' if s5['has_problems'] else '否'}；写明改进措施：{'是' if s5['has_improvements'] else '否'}。")
-        out.append(f"- 具体程度：{s5['specificity']}。具体要素：{esc('、'.join(s5['concrete'])) or '无'}；套话：{esc('、'.join(s5['stock_phrases'])) or '无'}。")
+        out.append(
+            f"- 写明存在的问题：{'是' if s5['has_problems'] else '否'}；写明改进措施：{'是' if s5['has_improvements'] else '否'}。"
+        )
+        out.append(
+            f"- 具体程度：{s5['specificity']}。具体要素：{esc('、'.join(s5['concrete'])) or '无'}；套话：{esc('、'.join(s5['stock_phrases'])) or '无'}。"
+        )
         for pair in s5["pairs"]:
             p = s5["problems"][pair["problem"]]
             i = pair["improvement"]
@@ -148,7 +165,11 @@ def render_markdown(memo: Memo) -> str:
         out.append("- 报告没有第六部分。")
     elif s6["fee_statement"]:
         out.append(f"- 收费说明：“{esc(s6['fee_statement'])}”")
-        for key, name in (("notice_count", "收费通知件数"), ("notice_amount", "收费通知金额（元）"), ("collected", "实际收取（元）")):
+        for key, name in (
+            ("notice_count", "收费通知件数"),
+            ("notice_amount", "收费通知金额（元）"),
+            ("collected", "实际收取（元）"),
+        ):
             if key in s6["fees"]:
                 f = s6["fees"][key]
                 out.append(f"  - {name}：{_v(f['value'])}（第{f['line']}行）")
@@ -179,7 +200,9 @@ def _extraction_section(memo: Memo) -> list[str]:
             out += [f"  - {esc(e['message'])}" for e in t["evidence"][:6]]
     if memo.extraction_issues:
         out.append("")
-        out.append(f"以下 {len(memo.extraction_issues)} 项基于存疑或不唯一的提取结果，属于提取问题，不是报告的问题，不向报告机关提出：")
+        out.append(
+            f"以下 {len(memo.extraction_issues)} 项基于存疑或不唯一的提取结果，属于提取问题，不是报告的问题，不向报告机关提出："
+        )
         for f in memo.extraction_issues:
             where = f"（第{'、'.join(map(str, f.lines))}行）" if f.lines else ""
             out.append(f"- **{f.rule}** {esc(f.message)}{where}")
@@ -187,7 +210,13 @@ def _extraction_section(memo: Memo) -> list[str]:
     return out
 
 
-_KIND = {"claims": "数字表述", "contradictions": "矛盾", "problems": "问题评估", "questions": "问题清单", "summary": "摘要"}
+_KIND = {
+    "claims": "数字表述",
+    "contradictions": "矛盾",
+    "problems": "问题评估",
+    "questions": "问题清单",
+    "summary": "摘要",
+}
 
 
 def _llm_section(llm: dict) -> list[str]:
@@ -196,16 +225,22 @@ def _llm_section(llm: dict) -> list[str]:
     if not status:
         return []
     out = ["## 十、大模型审阅（经程序核验）"]
-    out.append(f"- 端点：`{llm.get('endpoint', '')}`；模型：{esc(llm.get('model', ''))}；提示词 {llm.get('prompt_version')}，输出结构 {llm.get('schema_version')}；"
-               f"输入约 {llm.get('prompt_tokens', 0)} token（预算 {llm.get('token_budget', 0)}）" + ("；命中缓存" if llm.get("cache_hit") else ""))
+    out.append(
+        f"- 端点：`{llm.get('endpoint', '')}`；模型：{esc(llm.get('model', ''))}；提示词 {llm.get('prompt_version')}，输出结构 {llm.get('schema_version')}；"
+        f"输入约 {llm.get('prompt_tokens', 0)} token（预算 {llm.get('token_budget', 0)}）"
+        + ("；命中缓存" if llm.get("cache_hit") else "")
+    )
     if status != "ok":
         out.append(f"- {esc(llm.get('reason', ''))}")
         out.append("")
         return out
     dropped = llm.get("dropped", {})
     total = llm.get("dropped_total", 0)
-    out.append(f"- 模型返回的条目中有 {total} 条未通过程序核验（引文不在报告中、数字不符或单元格不存在），已丢弃"
-               + (f"：{'，'.join(f'{_KIND.get(k, k)} {v} 条' for k, v in dropped.items())}" if dropped else "") + "。")
+    out.append(
+        f"- 模型返回的条目中有 {total} 条未通过程序核验（引文不在报告中、数字不符或单元格不存在），已丢弃"
+        + (f"：{'，'.join(f'{_KIND.get(k, k)} {v} 条' for k, v in dropped.items())}" if dropped else "")
+        + "。"
+    )
     if llm.get("summary"):
         out.append(f"- 模型摘要：{esc(llm['summary'])}")
     if llm.get("claims"):
@@ -215,15 +250,23 @@ def _llm_section(llm: dict) -> list[str]:
         for c in llm["claims"]:
             from reviewer.describe import describe
 
-            out.append(f"| {esc(c['quote'])} | {c['line']} | {_v(c['narrative'])} | {esc(describe(c['cell']))} | {_v(c['table'])} | {'一致' if c['agrees'] else '不一致'} |")
+            out.append(
+                f"| {esc(c['quote'])} | {c['line']} | {_v(c['narrative'])} | {esc(describe(c['cell']))} | {_v(c['table'])} | {'一致' if c['agrees'] else '不一致'} |"
+            )
         out.append("")
     for c in llm.get("contradictions", []):
         out.append(f"- **前后矛盾**：{esc(c['explanation'])}")
         out.append(f"  > 第{c['line_a']}行：{esc(c['quote_a'])}")
         out.append(f"  > 第{c['line_b']}行：{esc(c['quote_b'])}")
     for p in llm.get("problems", []):
-        answer = f"对应措施（第{p['improvement_line']}行）：{esc(p['improvement'])}" if p.get("improvement") else "未见对应的改进措施"
-        out.append(f"- 第五部分问题（第{p['line']}行）：{esc(p['problem'])}；{'具体' if p['specific'] else '笼统'}；{answer}")
+        answer = (
+            f"对应措施（第{p['improvement_line']}行）：{esc(p['improvement'])}"
+            if p.get("improvement")
+            else "未见对应的改进措施"
+        )
+        out.append(
+            f"- 第五部分问题（第{p['line']}行）：{esc(p['problem'])}；{'具体' if p['specific'] else '笼统'}；{answer}"
+        )
     if llm.get("questions"):
         out.append("- 模型建议追问：")
         out += [f"  {i}. {esc(q)}" for i, q in enumerate(llm["questions"], 1)]

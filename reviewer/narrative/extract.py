@@ -27,11 +27,11 @@ Only figures with a metric are emitted: counts without a table cell (主动公�
 from __future__ import annotations
 
 import bisect
-from array import array
-from itertools import repeat
 import re
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 
 import cn2an
 
@@ -92,7 +92,9 @@ _TABLE_TOKEN = re.compile(r"\d{3,}|\||总\s*计|审\s*结|继续办理|万元）
 #: Numbering in front of a section heading (``三、``, ``3、``, ``## 四、``). Not preceded by another numeral or 第.
 #: (Each scanning pattern below opens with a lookahead naming every possible first character: it changes no match
 #: but lets the regex engine reject most positions at once -- three to four times faster on a report.)
-_SECTION_NUMBERING = re.compile(r"(?=[#一二三四五六七八九十1-9])(?<![第一二三四五六七八九十\d.])(?:#{1,6}\s*)?(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.]\s*")
+_SECTION_NUMBERING = re.compile(
+    r"(?=[#一二三四五六七八九十1-9])(?<![第一二三四五六七八九十\d.])(?:#{1,6}\s*)?(?:[一二三四五六七八九十]{1,2}|[1-9])\s*[、.]\s*"
+)
 
 #: Table start markers -> table kind. A region runs from the marker to the next section heading.
 _TABLE_STARTS: tuple[tuple[str, str], ...] = (
@@ -147,8 +149,11 @@ _APP = (
 PRE_RULES: tuple[tuple[str, str], ...] = (
     ("carried_over", r"上一?年度?结转(?:的)?(?:政府信息公开|信息公开)?(?:申请)?"),
     ("new_received", r"本年(?:度)?新收(?:的)?(?:政府信息公开|信息公开)?(?:申请)?|新收(?:申请)?"),
-    ("carried_forward", r"(?:结转|顺延|转)(?:至|到|入)?(?:下一?年度?|\d{4}\s*年度?)(?:继续)?(?:办理)?(?:答复)?(?:的)?"
-                        r"(?:政府信息公开|信息公开)?(?:申请)?"),
+    (
+        "carried_forward",
+        r"(?:结转|顺延|转)(?:至|到|入)?(?:下一?年度?|\d{4}\s*年度?)(?:继续)?(?:办理)?(?:答复)?(?:的)?"
+        r"(?:政府信息公开|信息公开)?(?:申请)?",
+    ),
     ("granted_partial", r"(?:予以|同意)公开(?:及|和|与|、|或)部分公开(?:答复)?(?:的)?"),
     ("granted", r"(?:予以公开|同意公开|全部公开)(?:答复)?(?:的)?"),
     ("partially_granted", r"部分公开(?:答复)?(?:的)?"),
@@ -218,38 +223,113 @@ PROCESS_VERBS: tuple[str, ...] = ("办结", "办理", "答复", "处理完毕", 
 #: Verbs for documents. ISSUE verbs make a 规范性文件/规章 count an issued count; the others reject it.
 ISSUE_VERBS: tuple[str, ...] = ("制发", "印发", "出台", "发布", "公开", "制定", "新增", "发文", "公布", "颁布")
 NON_ISSUE_VERBS: tuple[str, ...] = (
-    "起草", "移交", "转交", "报送", "清理", "刊登", "备案", "审查", "审核", "解读", "上传", "更新",
-    "修改", "修订", "评估", "梳理", "归集", "汇编", "报备", "征求", "征集", "转发", "废止", "保留",
+    "起草",
+    "移交",
+    "转交",
+    "报送",
+    "清理",
+    "刊登",
+    "备案",
+    "审查",
+    "审核",
+    "解读",
+    "上传",
+    "更新",
+    "修改",
+    "修订",
+    "评估",
+    "梳理",
+    "归集",
+    "汇编",
+    "报备",
+    "征求",
+    "征集",
+    "转发",
+    "废止",
+    "保留",
 )
 #: Verbs that make a 行政许可/行政处罚 count something else than decisions (items of a list, not decisions).
 NON_DECISION_VERBS: tuple[str, ...] = ("取消", "梳理", "清理", "调整", "下放", "承接", "编制", "公示", "精简")
 
 #: Scope markers: the rightmost one before the figure in its paragraph decides the scope.
 AGGREGATE_MARKERS: tuple[str, ...] = (
-    "全市", "全区", "全县", "全省", "全州", "全盟", "全旗", "全镇", "全街道", "各单位", "各部门",
-    "各级行政机关", "各有关单位", "汇总", "全系统", "各地各部门", "各县区",
+    "全市",
+    "全区",
+    "全县",
+    "全省",
+    "全州",
+    "全盟",
+    "全旗",
+    "全镇",
+    "全街道",
+    "各单位",
+    "各部门",
+    "各级行政机关",
+    "各有关单位",
+    "汇总",
+    "全系统",
+    "各地各部门",
+    "各县区",
 )
 ORGAN_MARKERS: tuple[str, ...] = (
-    "本机关", "我局", "我厅", "我委", "我办", "我单位", "本单位", "本部门", "我部门", "区政府办", "县政府办",
-    "市政府办", "本街道", "我街道", "我中心", "我院", "我署", "本局", "本厅", "本委", "我镇", "本镇",
+    "本机关",
+    "我局",
+    "我厅",
+    "我委",
+    "我办",
+    "我单位",
+    "本单位",
+    "本部门",
+    "我部门",
+    "区政府办",
+    "县政府办",
+    "市政府办",
+    "本街道",
+    "我街道",
+    "我中心",
+    "我院",
+    "我署",
+    "本局",
+    "本厅",
+    "本委",
+    "我镇",
+    "本镇",
 )
 
 #: Zero statements: (rule id, regex). Evaluated on each clause-bounded stretch of masked text.
 ZERO_RULES: tuple[tuple[str, str], ...] = (
     ("fee_all_zero", r"收费通知[^。；\n]{0,20}?(?:件数|数量)(?P<rest>[^。；\n]{0,40}?)(?:均|都|皆)为\s*(?:0|零)"),
-    ("fee_notice_none", r"(?:未|没有|无)(?:发出|开具|出具|发送)[^，。；\n]{0,6}?收费通知(?:书)?"
-                        r"(?P<collect>(?:和|及|、|或|，?也?未)(?:实际)?收取)?"),
-    ("t4_corrected_none", r"(?:未|没有|无)(?:发生|出现|存在)?[^，。；\n]{0,20}?(?:被)?(?:行政)?复议(?:机关)?(?:纠错|纠正|撤销)"
-                          r"(?P<lit>[^，。；\n]{0,3}?(?:或|和|、|及|与)(?:行政)?诉讼败诉)?"),
+    (
+        "fee_notice_none",
+        r"(?:未|没有|无)(?:发出|开具|出具|发送)[^，。；\n]{0,6}?收费通知(?:书)?"
+        r"(?P<collect>(?:和|及|、|或|，?也?未)(?:实际)?收取)?",
+    ),
+    (
+        "t4_corrected_none",
+        r"(?:未|没有|无)(?:发生|出现|存在)?[^，。；\n]{0,20}?(?:被)?(?:行政)?复议(?:机关)?(?:纠错|纠正|撤销)"
+        r"(?P<lit>[^，。；\n]{0,3}?(?:或|和|、|及|与)(?:行政)?诉讼败诉)?",
+    ),
     ("t4_corrected_none", r"(?=[行复])(?:行政)?复议[^，。；\n]{0,12}?未被[^，。；\n]{0,12}?(?:纠错|纠正|撤销)"),
     ("t4_lost_none", r"(?:未|没有|无)(?:发生|出现)?[^，。；\n复]{0,20}?(?:行政)?诉讼败诉"),
-    ("t4_none", r"(?:(?:未|没有|并未|未曾)(?P<verb>发生|产生|出现|涉及|有|收到|接到|发现|被|因)|无|未有|尚无)(?P<gap>[^，。；\n]{0,25}?)(?:行政)?复议"
-                r"(?P<lit>[^，。；\n]{0,4}?(?:、|和|或|及|与|以及)(?:提起)?(?:行政)?诉讼)?"
-                r"(?![^，。；\n]{0,8}?(?:纠错|纠正|败诉|撤销|风险|发生率|纠错率))"),
-    ("litigation_none", r"(?:未|没有|并未|未曾)(?:发生|产生|出现|涉及|有|被|因)(?P<gap>[^，。；\n复]{0,25}?)(?:行政)?诉讼(?!败诉|风险|发生率)"),
-    ("t4_all_zero", r"行政复议[^，。；\n]{0,6}?(?:和|、|及|与)(?:行政)?诉讼[^，。；\n]{0,10}?(?:均|都|皆)为\s*(?:0|零)(?![\d.])"),
+    (
+        "t4_none",
+        r"(?:(?:未|没有|并未|未曾)(?P<verb>发生|产生|出现|涉及|有|收到|接到|发现|被|因)|无|未有|尚无)(?P<gap>[^，。；\n]{0,25}?)(?:行政)?复议"
+        r"(?P<lit>[^，。；\n]{0,4}?(?:、|和|或|及|与|以及)(?:提起)?(?:行政)?诉讼)?"
+        r"(?![^，。；\n]{0,8}?(?:纠错|纠正|败诉|撤销|风险|发生率|纠错率))",
+    ),
+    (
+        "litigation_none",
+        r"(?:未|没有|并未|未曾)(?:发生|产生|出现|涉及|有|被|因)(?P<gap>[^，。；\n复]{0,25}?)(?:行政)?诉讼(?!败诉|风险|发生率)",
+    ),
+    (
+        "t4_all_zero",
+        r"行政复议[^，。；\n]{0,6}?(?:和|、|及|与)(?:行政)?诉讼[^，。；\n]{0,10}?(?:均|都|皆)为\s*(?:0|零)(?![\d.])",
+    ),
     ("fee_zero", r"处理费(?:收入|金额)?(?:为|是)\s*(?:0|零)(?![\d.])(?!\s*(?:万元|元))"),
-    ("received_none", r"(?:未|没有)(?:收到|受理|接到|接收)(?:任何)?[^，。；\n]{0,15}?(?:政府信息公开|信息公开|依申请公开)申请"),
+    (
+        "received_none",
+        r"(?:未|没有)(?:收到|受理|接到|接收)(?:任何)?[^，。；\n]{0,15}?(?:政府信息公开|信息公开|依申请公开)申请",
+    ),
     ("fee_none", r"(?:未|没有|无|不存在)(?:向申请人)?(?:收取|收费)(?P<rest>[^，。；\n]{0,20})"),
     ("fee_none", r"(?:未|没有|无)(?:发生|产生|出现)[^，。；\n]{0,20}?(?:收费|处理费)(?:情况|事项|行为|现象)?"),
 )
@@ -275,12 +355,14 @@ _ORG_SUM = "+".join(
     f"t3.{{row}}.{c}" for c in ("commercial", "research", "public_interest", "legal_service", "other_org")
 )
 
+
 def _first_chars(pattern: str) -> frozenset[str] | None:
     """Every character a match of ``pattern`` can start with, or None when that is not a small known set
     (classes such as ``\\d``, ``.``, case-insensitive flags, a pattern that can match the empty string). Used to
     skip a rule at once on a segment that holds none of them."""
     try:
-        from re import _constants as c, _parser as p  # the standard library's own regex parser
+        from re import _constants as c  # the standard library's own regex parser
+        from re import _parser as p
 
         parsed = p.parse(pattern)
         if parsed.state.flags & re.IGNORECASE:
@@ -339,9 +421,7 @@ _PRE_COMPILED = tuple((rid, re.compile(f"(?P<label>{rx}){_FILL}$")) for rid, rx 
 _PRE_FILTERED = tuple((_first_chars(rx.pattern), rid, rx) for rid, rx in _PRE_COMPILED)
 _POST_COMPILED = tuple((rid, re.compile(rx)) for rid, rx in POST_RULES)
 _ZERO_COMPILED = tuple((rid, re.compile(rx)) for rid, rx in ZERO_RULES)
-_VERB_BEFORE_NUMBER = re.compile(
-    f"(?P<verb>{'|'.join(RECEIVE_VERBS + PROCESS_VERBS)})(?:了)?{_FILL}$"
-)
+_VERB_BEFORE_NUMBER = re.compile(f"(?P<verb>{'|'.join(RECEIVE_VERBS + PROCESS_VERBS)})(?:了)?{_FILL}$")
 _OFFICIAL_SECTION_PATTERNS = tuple((s.number, re.compile(s.title_pattern)) for s in SECTIONS)
 _SECTION_PATTERNS = _OFFICIAL_SECTION_PATTERNS + tuple((n, re.compile(rx)) for n, rx in _SECTION_ALIASES)
 
@@ -356,7 +436,7 @@ class _Stream:
 
     text: str
     original: str
-    line_at: "array[int]"
+    line_at: array[int]
 
 
 _CHAR_TABLE = str.maketrans(_CHAR_MAP)
@@ -931,7 +1011,9 @@ def _post_metrics(num: _Number, segment: str, post: str, ctx: _Ctx) -> list[str]
     return []
 
 
-def _number_figures(work: str, fmt: str, headings: list[_Heading]) -> Iterator[tuple[list[str], int | float, str, int, int, int, bool]]:
+def _number_figures(
+    work: str, fmt: str, headings: list[_Heading]
+) -> Iterator[tuple[list[str], int | float, str, int, int, int, bool]]:
     """Figures with a number: (metrics, value, unit, quote start, quote end, number position, approximate)."""
     numbers = list(_numbers(work))
     number_starts = [n.start for n in numbers]

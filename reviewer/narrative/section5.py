@@ -14,20 +14,81 @@ import re
 from dataclasses import dataclass, field
 
 STOCK_PHRASES = (
-    "进一步加强", "进一步提升", "进一步提高", "进一步完善", "进一步规范", "进一步深化", "进一步加大", "有待提高", "有待加强", "有待进一步",
-    "有待提升", "有待完善", "认识有待提高", "不断提升", "不断提高", "持续推进", "切实提高", "加大力度", "不够完善", "不够深入", "不够全面",
-    "仍有差距", "还存在一定差距", "存在一定差距", "与群众期待", "与人民群众的期望", "工作水平", "质量和水平", "有序推进",
+    "进一步加强",
+    "进一步提升",
+    "进一步提高",
+    "进一步完善",
+    "进一步规范",
+    "进一步深化",
+    "进一步加大",
+    "有待提高",
+    "有待加强",
+    "有待进一步",
+    "有待提升",
+    "有待完善",
+    "认识有待提高",
+    "不断提升",
+    "不断提高",
+    "持续推进",
+    "切实提高",
+    "加大力度",
+    "不够完善",
+    "不够深入",
+    "不够全面",
+    "仍有差距",
+    "还存在一定差距",
+    "存在一定差距",
+    "与群众期待",
+    "与人民群众的期望",
+    "工作水平",
+    "质量和水平",
+    "有序推进",
 )
-PROBLEM_MARKERS = ("问题", "不足", "差距", "短板", "有待", "不够", "欠缺", "薄弱", "不到位", "不及时", "不高", "仍需", "需要加强", "需进一步", "存在")
-IMPROVEMENT_MARKERS = ("改进", "下一步", "整改", "措施", "将", "加强", "推进", "提升", "完善", "持续", "做好", "开展", "建立", "健全")
+PROBLEM_MARKERS = (
+    "问题",
+    "不足",
+    "差距",
+    "短板",
+    "有待",
+    "不够",
+    "欠缺",
+    "薄弱",
+    "不到位",
+    "不及时",
+    "不高",
+    "仍需",
+    "需要加强",
+    "需进一步",
+    "存在",
+)
+IMPROVEMENT_MARKERS = (
+    "改进",
+    "下一步",
+    "整改",
+    "措施",
+    "将",
+    "加强",
+    "推进",
+    "提升",
+    "完善",
+    "持续",
+    "做好",
+    "开展",
+    "建立",
+    "健全",
+)
 _SPLIT = re.compile(
     r"(?:改进情况|改进措施|整改措施|整改情况|改进举措|下一步|针对(?:上述|以上|存在的?)?(?:的)?问题|今后|下步"
     r"|(?:\d{4}年|新的一年|下一年度?)[，,]?(?:我们|我局|我厅|我委|我办|我单位|我县|我区|我市|我镇|街道)?将)"
 )
-_WILL = re.compile(r"(?:我们|我局|我厅|我委|我办|我单位|我县|我区|我市|我镇|街道|本机关)?将(?:进一步|继续|持续|切实|按照|加强|不断|着力|重点|围绕|以|坚持|深入|全面|结合|积极|认真)")
+_WILL = re.compile(
+    r"(?:我们|我局|我厅|我委|我办|我单位|我县|我区|我市|我镇|街道|本机关)?将(?:进一步|继续|持续|切实|按照|加强|不断|着力|重点|围绕|以|坚持|深入|全面|结合|积极|认真)"
+)
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十\d]+[)）]|(?<![\d.])\d+[.、．](?!\d))")
 _BY_ORDER = re.compile(r"^(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
-_CONCRETE = re.compile(r"《[^》]{2,40}》|\d+(?:\.\d+)?\s*(?:次|期|场|人次|家|个|条|件|项|篇|天|月底|日前)|年底前|月底前|[一二三四五六七八九十两]+(?:次|期|场)")
+_CONCRETE = re.compile(
+    r"《[^》]{2,40}》|\d+(?:\.\d+)?\s*(?:次|期|场|人次|家|个|条|件|项|篇|天|月底|日前)|年底前|月底前|[一二三四五六七八九十两]+(?:次|期|场)"
+)
 
 
 @dataclass
@@ -65,7 +126,9 @@ def _items(text: str) -> list[str]:
 
 
 _NON_HAN = re.compile(r"[^\u4e00-\u9fff]")
-_STOP_BIGRAMS = frozenset({"进一", "一步", "加强", "工作", "政府", "信息", "公开", "提升", "问题", "存在", "不够", "有待", "需要", "提高"})
+_STOP_BIGRAMS = frozenset(
+    {"进一", "一步", "加强", "工作", "政府", "信息", "公开", "提升", "问题", "存在", "不够", "有待", "需要", "提高"}
+)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -95,7 +158,9 @@ def review_section5(text: str | None) -> Section5Review:
         review.problems = _items(problem_part)
         review.improvements = _items(improvement_part)
     review.has_problem_words = any(k in problem_part or k in body for k in PROBLEM_MARKERS[:14])
-    review.has_improvement_words = bool(improvement_part) or any(k in body for k in IMPROVEMENT_MARKERS[:4]) or bool(_WILL.search(body))
+    review.has_improvement_words = (
+        bool(improvement_part) or any(k in body for k in IMPROVEMENT_MARKERS[:4]) or bool(_WILL.search(body))
+    )
     review.stock_phrases = [p for p in STOCK_PHRASES if p in body]
     review.concrete = [c.group(0) for c in _CONCRETE.finditer(body)][:10]
     improvement_bigrams = [_bigrams(imp) for imp in review.improvements]
@@ -114,8 +179,10 @@ def review_section5(text: str | None) -> Section5Review:
     numbered = all(_BY_ORDER.match(x) for x in review.problems + review.improvements)
     if numbered and review.problems and len(review.problems) == len(review.improvements):
         taken = {j for _, j, _ in review.pairs if j is not None}
-        review.pairs = [(i, j if j is not None else (i if i not in taken else None), score if j is not None else -1.0)
-                        for i, j, score in review.pairs]
+        review.pairs = [
+            (i, j if j is not None else (i if i not in taken else None), score if j is not None else -1.0)
+            for i, j, score in review.pairs
+        ]
     return review
 
 

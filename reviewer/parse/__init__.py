@@ -92,7 +92,9 @@ def narrative_figures_of(lines, sections, template: str | None = None):
         return found
 
     # a line whose text was blanked (PDF page furniture, a line of markup only) is not part of the narrative
-    return extract_figures([(ln.number, ln.original if ln.text.strip() else "") for ln in lines], section_of, template=template)
+    return extract_figures(
+        [(ln.number, ln.original if ln.text.strip() else "") for ln in lines], section_of, template=template
+    )
 
 
 def _prose_lines(lines, view: TextView, blocks, tables) -> list:

@@ -17,13 +17,25 @@ is never reported as an error of the office. A ``doubtful`` table raises PARSE-D
 
 from __future__ import annotations
 
-from reviewer.identities import t3_failures_of, t4_failing_blocks, min_wrong_cells, values_of
+from reviewer.identities import min_wrong_cells, t3_failures_of, t4_failing_blocks, values_of
 from reviewer.models import Evidence, Table
 from reviewer.template import T3_COLUMN_KEYS, T4_BLOCKS, T4_COLUMN_KEYS
 
 #: Reader evidence that puts the reading itself in question.
-DOUBT_KINDS = frozenset({"markup_in_cells", "values_outside_columns", "columns_missing", "two_values_in_cell", "unlabelled_rows",
-                         "rows_unreadable", "rows_missing", "identity_pattern", "narrative_disagrees", "values_not_numbers"})
+DOUBT_KINDS = frozenset(
+    {
+        "markup_in_cells",
+        "values_outside_columns",
+        "columns_missing",
+        "two_values_in_cell",
+        "unlabelled_rows",
+        "rows_unreadable",
+        "rows_missing",
+        "identity_pattern",
+        "narrative_disagrees",
+        "values_not_numbers",
+    }
+)
 #: Cells printing digits that do not read as a value (``\u200b46``, ``8425 含承诺制``) from which a table counts as
 #: misread: one such cell is the office's (CELL-NONNUM), several are the reader's.
 MIN_DIGIT_TOKENS = 2
@@ -69,31 +81,60 @@ def _note_evidence(table: Table) -> None:
     if any(n.startswith("unreadable:") and table.name == "t4" for n in table.notes):
         unreadable = ["all"]
     if unreadable:
-        table.evidence.append(Evidence(kind="rows_unreadable", message=f"{len(unreadable)} 行的数值无法按模板各列读出",
-                                       where=[f"{table.name}.{r}" for r in unreadable[:10]]))
+        table.evidence.append(
+            Evidence(
+                kind="rows_unreadable",
+                message=f"{len(unreadable)} 行的数值无法按模板各列读出",
+                where=[f"{table.name}.{r}" for r in unreadable[:10]],
+            )
+        )
     short = [n.split(":", 2)[1] for n in table.notes if n.startswith("short:")]
     if short:
-        table.evidence.append(Evidence(kind="columns_missing", message=f"{len(short)} 行印出的数值少于模板的列数，无法确定各数值所属的列",
-                                       where=[f"{table.name}.{r}" for r in short[:10]]))
+        table.evidence.append(
+            Evidence(
+                kind="columns_missing",
+                message=f"{len(short)} 行印出的数值少于模板的列数，无法确定各数值所属的列",
+                where=[f"{table.name}.{r}" for r in short[:10]],
+            )
+        )
     extra = [n for n in table.notes if "extra ignored" in n]
     if extra:
-        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(extra)} 行印出的数值多于模板的列数（多出的数值未读）",
-                                       where=[f"{table.name}.{n.split(':', 1)[0]}" for n in extra[:10]]))
+        table.evidence.append(
+            Evidence(
+                kind="values_outside_columns",
+                message=f"{len(extra)} 行印出的数值多于模板的列数（多出的数值未读）",
+                where=[f"{table.name}.{n.split(':', 1)[0]}" for n in extra[:10]],
+            )
+        )
     missing = [n.split()[1] for n in table.notes if n.startswith("row ") and n.endswith("not found")]
     if len(missing) > MAX_MISSING_ROWS:
-        table.evidence.append(Evidence(kind="rows_missing", message=f"{len(missing)} 个模板行未找到行名",
-                                       where=[f"{table.name}.{r}" for r in missing[:10]]))
+        table.evidence.append(
+            Evidence(
+                kind="rows_missing",
+                message=f"{len(missing)} 个模板行未找到行名",
+                where=[f"{table.name}.{r}" for r in missing[:10]],
+            )
+        )
 
 
 def _digit_tokens(table: Table) -> list[Evidence]:
     """Evidence ``values_not_numbers``: at least :data:`MIN_DIGIT_TOKENS` cells print digits but do not read as a
     number (text glued to a value, a character the reader did not expect inside it)."""
-    bad = [(f"{table.name}.{row}.{col}", c.raw) for row, cols in table.rows.items() for col, c in cols.items()
-           if c.kind == "token" and any(ch.isdigit() for ch in c.raw)]
+    bad = [
+        (f"{table.name}.{row}.{col}", c.raw)
+        for row, cols in table.rows.items()
+        for col, c in cols.items()
+        if c.kind == "token" and any(ch.isdigit() for ch in c.raw)
+    ]
     if len(bad) < MIN_DIGIT_TOKENS:
         return []
-    return [Evidence(kind="values_not_numbers", message=f"{len(bad)} 个单元格印有数字但未能读作数值（如“{bad[0][1][:20]}”）",
-                     where=[w for w, _ in bad[:10]])]
+    return [
+        Evidence(
+            kind="values_not_numbers",
+            message=f"{len(bad)} 个单元格印有数字但未能读作数值（如“{bad[0][1][:20]}”）",
+            where=[w for w, _ in bad[:10]],
+        )
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ table 3
@@ -209,8 +250,10 @@ def _t3_pattern(table: Table) -> list[Evidence]:
         return []
     # a move back explains the failures: every identity holds after it, or all but what one wrong cell explains
     # (a report may have its own slip too)
-    repaired = sorted((r for r in t3_repairs(values) if len(failures) - len(r[2]) >= 2 and min_wrong_cells(r[2]) <= 1),
-                      key=lambda r: len(r[2]))
+    repaired = sorted(
+        (r for r in t3_repairs(values) if len(failures) - len(r[2]) >= 2 and min_wrong_cells(r[2]) <= 1),
+        key=lambda r: len(r[2]),
+    )
     if repaired:
         kind, where, _ = repaired[0]
         if kind == "row_shift":
@@ -224,12 +267,24 @@ def _t3_pattern(table: Table) -> list[Evidence]:
         else:
             text = _REPAIR_TEXT[kind].format(row=row_label("t3", where))
         left = len(repaired[0][2])
-        return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，但{text}后" + ("全部成立" if not left else f"只剩 {left} 项不成立")
-                         + "：更可能是表格提取错位，而非报告填报错误", where=[f"t3.{where.split(':')[0].split('/')[0]}" if kind != "table_shift" else "t3"])]
+        return [
+            Evidence(
+                kind="identity_pattern",
+                message=f"{len(failures)} 项勾稽关系不成立，但{text}后"
+                + ("全部成立" if not left else f"只剩 {left} 项不成立")
+                + "：更可能是表格提取错位，而非报告填报错误",
+                where=[f"t3.{where.split(':')[0].split('/')[0]}" if kind != "table_shift" else "t3"],
+            )
+        ]
     needed = min_wrong_cells(failures)
     if needed > MAX_EXPLAINED_CELLS:
-        return [Evidence(kind="identity_pattern", message=f"{len(failures)} 项勾稽关系不成立，至少需要 {needed} 个单元格有误才能解释，不像个别填报错误，更可能是表格提取有误",
-                         where=["t3"])]
+        return [
+            Evidence(
+                kind="identity_pattern",
+                message=f"{len(failures)} 项勾稽关系不成立，至少需要 {needed} 个单元格有误才能解释，不像个别填报错误，更可能是表格提取有误",
+                where=["t3"],
+            )
+        ]
     return []
 
 
@@ -243,7 +298,10 @@ def _t4_pattern(table: Table) -> list[Evidence]:
         return []
     blocks = [b for b, _ in T4_BLOCKS]
     # undoing a reading one column too far right (d = 1) empties the first cell, one too far left the last one
-    edge_blank = {1: table.rows[blocks[0]]["upheld"].kind == "blank", -1: table.rows[blocks[-1]]["total"].kind == "blank"}
+    edge_blank = {
+        1: table.rows[blocks[0]]["upheld"].kind == "blank",
+        -1: table.rows[blocks[-1]]["total"].kind == "blank",
+    }
     if len(failing) < 2 and not any(edge_blank.values()):
         return []
     flat = [values[b].get(c, 0) for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS]
@@ -253,11 +311,23 @@ def _t4_pattern(table: Table) -> list[Evidence]:
         moved = flat[1:] + [0] if d > 0 else [0] + flat[:-1]
         trial = {b: dict(zip(T4_COLUMN_KEYS, moved[i * 5 : i * 5 + 5])) for i, (b, _) in enumerate(T4_BLOCKS)}
         last = list(trial)[-1 if d > 0 else 0]
-        trial[last]["total" if d > 0 else "upheld"] = (sum(trial[last][c] for c in T4_COLUMN_KEYS[:4]) if d > 0
-                                                       else trial[last]["total"] - sum(trial[last][c] for c in T4_COLUMN_KEYS[1:4]))
+        trial[last]["total" if d > 0 else "upheld"] = (
+            sum(trial[last][c] for c in T4_COLUMN_KEYS[:4])
+            if d > 0
+            else trial[last]["total"] - sum(trial[last][c] for c in T4_COLUMN_KEYS[1:4])
+        )
         if not t4_failing_blocks(trial) and (len(failing) >= 2 or edge_blank[d]):
-            return [Evidence(kind="identity_pattern", message=f"表四 {len(failing)} 块总计不成立，但将数值{name}移一列后全部成立：更可能是表格提取错位",
-                             where=["t4"])]
+            return [
+                Evidence(
+                    kind="identity_pattern",
+                    message=f"表四 {len(failing)} 块总计不成立，但将数值{name}移一列后全部成立：更可能是表格提取错位",
+                    where=["t4"],
+                )
+            ]
     if len(failing) == 3:
-        return [Evidence(kind="identity_pattern", message="表四三块的总计都不等于各项之和，更可能是表格提取有误", where=["t4"])]
+        return [
+            Evidence(
+                kind="identity_pattern", message="表四三块的总计都不等于各项之和，更可能是表格提取有误", where=["t4"]
+            )
+        ]
     return []

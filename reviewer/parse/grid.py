@@ -31,10 +31,10 @@ from reviewer.parse.textview import TextView, _needle
 from reviewer.parse.values import NONNUM_TOKENS, read_value
 from reviewer.template import (
     T2_COLUMN_LABELS,
-    T3_OUTCOME_GROUPS,
     T3_COLUMN_KEYS,
     T3_COLUMN_LABELS,
     T3_GROUP_HEADERS,
+    T3_OUTCOME_GROUPS,
     T4_BLOCK_LABELS,
     T4_BLOCKS,
     T4_COLUMN_KEYS,
@@ -43,7 +43,9 @@ from reviewer.template import (
 
 #: PDF: pages are stacked on one vertical axis, each page's content this many points below the previous page's
 _PAGE_GAP = 6.0
-_MARKUP = re.compile(r"<[/!a-zA-Z]|[a-z-]+\s*:\s*[\w#.-]+\s*;|\b(?:colspan|rowspan|width|style|class)\s*=|\d+px\b|mso-", re.I)
+_MARKUP = re.compile(
+    r"<[/!a-zA-Z]|[a-z-]+\s*:\s*[\w#.-]+\s*;|\b(?:colspan|rowspan|width|style|class)\s*=|\d+px\b|mso-", re.I
+)
 _PAREN_TAIL = re.compile(r"[(（][^()（）]*[)）]$")
 #: A value whose note wraps onto the next line ("55（含自然失" / "效 29 件）").
 _VALUE_START = re.compile(r"^[+\-]?\d[\d,.]*\s*[（(]")
@@ -169,13 +171,18 @@ def region_of(view: TextView, start: int, end: int) -> Region | None:
             continue  # page footers ("- 3 -") are blanked in the view: not part of any table
         if pdf:
             base = bases.get(view.pages[i] or 0, 0.0)
-            pcells = [PCell(c.text, header_key(c.text), c.x0, c.x1, base + c.top, base + c.bottom, i, c.spanned, c.edges) for c in cells]
+            pcells = [
+                PCell(c.text, header_key(c.text), c.x0, c.x1, base + c.top, base + c.bottom, i, c.spanned, c.edges)
+                for c in cells
+            ]
         else:
             if view.grids[i] != prev_grid:
                 row += 2  # a new table: rows never touch across tables
                 prev_grid = view.grids[i]
             row += 1
-            pcells = [PCell(c.text, header_key(c.text), c.x0, c.x1, float(row), float(row + 1), i, c.spanned) for c in cells]
+            pcells = [
+                PCell(c.text, header_key(c.text), c.x0, c.x1, float(row), float(row + 1), i, c.spanned) for c in cells
+            ]
         region.lines.append((i, pcells))
     if not region.lines:
         return None
@@ -197,14 +204,24 @@ def _phrases(cells: list[PCell], gap: float = 0.6) -> list[PCell]:
             last = out[-1]
             height = max(4.0, min(last.y1 - last.y0, c.y1 - c.y0))
             if c.x0 - last.x1 < gap * height and abs(c.cy - last.cy) < height:
-                out[-1] = PCell(last.raw + c.raw, header_key(last.raw + c.raw), last.x0, max(last.x1, c.x1), min(last.y0, c.y0),
-                                max(last.y1, c.y1), last.index, last.spanned)
+                out[-1] = PCell(
+                    last.raw + c.raw,
+                    header_key(last.raw + c.raw),
+                    last.x0,
+                    max(last.x1, c.x1),
+                    min(last.y0, c.y0),
+                    max(last.y1, c.y1),
+                    last.index,
+                    last.spanned,
+                )
                 continue
         out.append(c)
     return out
 
 
-def _header_candidates(region: Region, header_lines: list[tuple[int, list[PCell]]]) -> list[tuple[str, float, float, list[PCell]]]:
+def _header_candidates(
+    region: Region, header_lines: list[tuple[int, list[PCell]]]
+) -> list[tuple[str, float, float, list[PCell]]]:
     """``(key, x0, x1, cells)`` of every header text in ``header_lines``.
 
     Grids: each cell on its own. PDF: for every horizontal interval bounded by word edges, the words lying wholly
@@ -264,8 +281,9 @@ def _candidate(run: list[PCell]) -> tuple[str, float, float, list[PCell]]:
     return header_key("".join(c.raw for c in run)), min(c.x0 for c in run), max(c.x1 for c in run), list(run)
 
 
-def find_columns(region: Region, header_lines, labels: dict[str, tuple[str, ...]],
-                 groups: tuple[str, ...] = ()) -> dict[str, list[tuple[float, float, str]]]:
+def find_columns(
+    region: Region, header_lines, labels: dict[str, tuple[str, ...]], groups: tuple[str, ...] = ()
+) -> dict[str, list[tuple[float, float, str]]]:
     """Every header text equal to one of ``labels``: column key -> list of ``(x0, x1, printed label)`` (table 4
     prints its five column labels three times). A header text equal to one of ``groups`` (group headers such as
     ``法人或其他组织``) takes its words first, so that no column label is read out of it."""
@@ -298,8 +316,9 @@ def bands_from(found: dict[str, list[tuple[float, float, str]]], order: tuple[st
 
 
 # ------------------------------------------------------------------------------------------------ assignment
-def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: float | None = None
-           ) -> tuple[dict[str, list[PCell]], list[PCell], list[PCell]]:
+def assign(
+    region: Region, cells: list[PCell], bands: list[Band], value_left: float | None = None
+) -> tuple[dict[str, list[PCell]], list[PCell], list[PCell]]:
     """Split a row's cells into ``(values by band key, label cells, cells outside every column)``.
 
     Grid: a cell belongs to the band it overlaps most (a cell left of every band is a label). PDF: to the band
@@ -330,8 +349,14 @@ def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: fl
     centres = [b.cx for b in bands]
     zones = []
     for i, b in enumerate(bands):
-        left = (centres[i - 1] + b.cx) / 2 if i else b.cx - ((centres[1] - b.cx) / 2 if len(bands) > 1 else (b.x1 - b.x0))
-        right = (b.cx + centres[i + 1]) / 2 if i + 1 < len(bands) else b.cx + ((b.cx - centres[i - 1]) / 2 if len(bands) > 1 else (b.x1 - b.x0))
+        left = (
+            (centres[i - 1] + b.cx) / 2 if i else b.cx - ((centres[1] - b.cx) / 2 if len(bands) > 1 else (b.x1 - b.x0))
+        )
+        right = (
+            (b.cx + centres[i + 1]) / 2
+            if i + 1 < len(bands)
+            else b.cx + ((b.cx - centres[i - 1]) / 2 if len(bands) > 1 else (b.x1 - b.x0))
+        )
         zones.append((min(left, b.x0), max(right, b.x1)))
     if value_left is not None and value_left < zones[0][0]:
         zones[0] = (value_left, zones[0][1])
@@ -339,7 +364,11 @@ def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: fl
     value_left = zones[0][0]
     cells = [piece for c in cells for piece in _split_at_zones(c, zones)]
     values = sorted((c for c in cells if c.cx >= value_left and _is_value_cell(c.raw)), key=lambda c: c.x0)
-    if len(bands) > 1 and len(values) == len(bands) and max(c.cy for c in values) - min(c.cy for c in values) < 0.5 * max(4.0, min(c.y1 - c.y0 for c in values)):
+    if (
+        len(bands) > 1
+        and len(values) == len(bands)
+        and max(c.cy for c in values) - min(c.cy for c in values) < 0.5 * max(4.0, min(c.y1 - c.y0 for c in values))
+    ):
         # one value on one line under every column: the k-th value is the k-th column's, wherever its producer set
         # it in the cell (flush left under a centred label can lie nearer the next label's centre)
         for b, c in zip(bands, values):
@@ -349,8 +378,13 @@ def assign(region: Region, cells: list[PCell], bands: list[Band], value_left: fl
     last = bands[-1]
     for c in cells:
         placed = False
-        if c.x0 > last.x1 + max(4.0, c.y1 - c.y0) and c.cx >= zones[-1][0] and _CJK2.search(c.raw) \
-                and not _is_value_cell(c.raw) and not _NOTE_PART.search(c.raw):
+        if (
+            c.x0 > last.x1 + max(4.0, c.y1 - c.y0)
+            and c.cx >= zones[-1][0]
+            and _CJK2.search(c.raw)
+            and not _is_value_cell(c.raw)
+            and not _NOTE_PART.search(c.raw)
+        ):
             outside.append(c)  # words right of the last column (a 备注 column the template does not have)
             continue
         for b, (lo, hi) in zip(bands, zones):
@@ -391,8 +425,20 @@ def _split_at_zones(c: PCell, zones: list[tuple[float, float]]) -> list[PCell]:
     if not pieces:
         return [c]
     pieces.append((start, len(c.raw)))
-    return [PCell(c.raw[a:b], header_key(c.raw[a:b]), c.edges[a], c.edges[b], c.y0, c.y1, c.index, c.spanned, c.edges[a : b + 1])
-            for a, b in pieces]
+    return [
+        PCell(
+            c.raw[a:b],
+            header_key(c.raw[a:b]),
+            c.edges[a],
+            c.edges[b],
+            c.y0,
+            c.y1,
+            c.index,
+            c.spanned,
+            c.edges[a : b + 1],
+        )
+        for a, b in pieces
+    ]
 
 
 def _join_wrapped_numbers(cells: list[PCell]) -> list[PCell]:
@@ -403,8 +449,21 @@ def _join_wrapped_numbers(cells: list[PCell]) -> list[PCell]:
         if out and c.raw.isdigit() and out[-1].raw.isdigit():
             up = out[-1]
             height = max(4.0, up.y1 - up.y0)
-            if 0 <= c.y0 - up.y1 < 0.8 * height and min(up.x1, c.x1) - max(up.x0, c.x0) > 0 and c.x1 - c.x0 <= up.x1 - up.x0:
-                out[-1] = PCell(up.raw + c.raw, header_key(up.raw + c.raw), up.x0, max(up.x1, c.x1), up.y0, c.y1, up.index, up.spanned)
+            if (
+                0 <= c.y0 - up.y1 < 0.8 * height
+                and min(up.x1, c.x1) - max(up.x0, c.x0) > 0
+                and c.x1 - c.x0 <= up.x1 - up.x0
+            ):
+                out[-1] = PCell(
+                    up.raw + c.raw,
+                    header_key(up.raw + c.raw),
+                    up.x0,
+                    max(up.x1, c.x1),
+                    up.y0,
+                    c.y1,
+                    up.index,
+                    up.spanned,
+                )
                 continue
         out.append(c)
     return out
@@ -433,8 +492,20 @@ def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
     line = view.numbers[anchor.index] if anchor is not None else None
     page = view.pages[anchor.index] if anchor is not None else None
     if not texts:
-        return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": line, "inferred": False, "page": page,
-                                "unit": "", "note": "", "ambiguous": False}), False
+        return construct(
+            Cell,
+            {
+                "kind": "blank",
+                "value": None,
+                "raw": "",
+                "line": line,
+                "inferred": False,
+                "page": page,
+                "unit": "",
+                "note": "",
+                "ambiguous": False,
+            },
+        ), False
     raw = _joined(cells)
     value = read_value(raw)
     clash = False
@@ -443,13 +514,32 @@ def typed_cell(region: Region, cells: list[PCell]) -> tuple[Cell, bool]:
         clash = True  # two numbers in one column of one row (not one number printed in digit groups)
         value = read_value(texts[0])
         raw = texts[0]
-    elif value.kind == "token" and len(texts) > 1 and read_value(texts[0]).kind == "number" and _NOTE_PART.search(" ".join(texts[1:])):
+    elif (
+        value.kind == "token"
+        and len(texts) > 1
+        and read_value(texts[0]).kind == "number"
+        and _NOTE_PART.search(" ".join(texts[1:]))
+    ):
         # a value and its note wrapped over lines ("55（含自然失" / "效 29 件）")
         first = read_value(texts[0])
         note = re.sub(r"^[（(]|[)）]$", "", " ".join(texts[1:]).replace(" ", ""))
-        value = type(first)("number", first.value, first.unit, (first.note + note) if first.note else note, first.converted)
-    return construct(Cell, {"kind": value.kind, "value": value.value, "raw": raw, "line": line, "inferred": False, "page": page,
-                            "unit": value.unit, "note": value.note, "ambiguous": False}), clash
+        value = type(first)(
+            "number", first.value, first.unit, (first.note + note) if first.note else note, first.converted
+        )
+    return construct(
+        Cell,
+        {
+            "kind": value.kind,
+            "value": value.value,
+            "raw": raw,
+            "line": line,
+            "inferred": False,
+            "page": page,
+            "unit": value.unit,
+            "note": value.note,
+            "ambiguous": False,
+        },
+    ), clash
 
 
 _GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
@@ -475,14 +565,38 @@ def _digit_groups(cells: list[PCell]) -> bool:
 
 def blank_cell() -> Cell:
     """A cell of a template row that is not printed (its row has no values)."""
-    return construct(Cell, {"kind": "blank", "value": None, "raw": "", "line": None, "inferred": False, "page": None,
-                            "unit": "", "note": "", "ambiguous": False})
+    return construct(
+        Cell,
+        {
+            "kind": "blank",
+            "value": None,
+            "raw": "",
+            "line": None,
+            "inferred": False,
+            "page": None,
+            "unit": "",
+            "note": "",
+            "ambiguous": False,
+        },
+    )
 
 
 def unread_cell() -> Cell:
     """A cell under a column the reader did not identify: its printed value is unknown (not blank)."""
-    return construct(Cell, {"kind": "unread", "value": None, "raw": "", "line": None, "inferred": False, "page": None,
-                            "unit": "", "note": "", "ambiguous": False})
+    return construct(
+        Cell,
+        {
+            "kind": "unread",
+            "value": None,
+            "raw": "",
+            "line": None,
+            "inferred": False,
+            "page": None,
+            "unit": "",
+            "note": "",
+            "ambiguous": False,
+        },
+    )
 
 
 def markup_evidence(region: Region, cells: list[PCell], table: str) -> list[Evidence]:
@@ -492,8 +606,14 @@ def markup_evidence(region: Region, cells: list[PCell], table: str) -> list[Evid
     if not bad:
         return []
     view = region.view
-    return [Evidence(kind="markup_in_cells", message=f"{len(bad)} 个单元格含网页标记或样式文字（如“{bad[0].raw[:24]}”），表格未被正确识别",
-                     where=[table], lines=sorted({view.numbers[c.index] for c in bad})[:10])]
+    return [
+        Evidence(
+            kind="markup_in_cells",
+            message=f"{len(bad)} 个单元格含网页标记或样式文字（如“{bad[0].raw[:24]}”），表格未被正确识别",
+            where=[table],
+            lines=sorted({view.numbers[c.index] for c in bad})[:10],
+        )
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ rows
@@ -553,7 +673,11 @@ def label_streams(region: Region, lines, value_left: float) -> list[tuple[str, l
                         if best_key is None or key > best_key:
                             best, best_key = n, key
                 elif -1.0 <= c.x0 - last.x1 < 0.6 * height and c.cx > last.cx:
-                    key = (0, 0.0, last.y0)  # the next word on the same line (letter-spaced text): only when nothing above
+                    key = (
+                        0,
+                        0.0,
+                        last.y0,
+                    )  # the next word on the same line (letter-spaced text): only when nothing above
                     if best_key is None or key > best_key:
                         best, best_key = n, key
             if best is None:
@@ -599,7 +723,9 @@ def spans_in(texts: list[tuple[str, list]], specs) -> list[tuple[int, float, flo
                                 c = spans[n][2]
                                 if c.y0 < floor - 2:
                                     break
-                                if _ORDINAL_START.match(c.key) and int(_ORDINAL_START.match(c.key).group(1)) == spec_ordinal(spec):
+                                if _ORDINAL_START.match(c.key) and int(
+                                    _ORDINAL_START.match(c.key).group(1)
+                                ) == spec_ordinal(spec):
                                     parts = [spans[m][2] for m in range(n, pos[0])] + parts
                                     top = min(x.y0 for x in parts)
                                     break
@@ -620,7 +746,13 @@ def spans_in(texts: list[tuple[str, list]], specs) -> list[tuple[int, float, flo
     extended: dict[int, tuple[int, float, float, str, int]] = {}
     for n, (j, top, bottom, label, rank) in enumerate(found):
         nxt_top = found[n + 1][1] if n + 1 < len(found) else None
-        extended[j] = (j, top, bottom if nxt_top is None else max(bottom, min(nxt_top - 0.5, bottom + 200)), label, rank)
+        extended[j] = (
+            j,
+            top,
+            bottom if nxt_top is None else max(bottom, min(nxt_top - 0.5, bottom + 200)),
+            label,
+            rank,
+        )
     return [extended.get(j) for j in range(len(specs))]
 
 
@@ -640,8 +772,11 @@ def _value_lines(lines, bands: list[Band], region: Region, value_left: float):
                     prev_index, prev_cells, cy = out[back]
                     opened = [c for c in prev_cells if c.cx >= value_left and _OPEN_NOTE.search(c.raw)]
                     height = max(4.0, max(c.y1 - c.y0 for c in prev_cells))
-                    if opened and all(any(o.x0 - height <= t.cx <= o.x1 + height for o in opened) for t in zone) and \
-                            0 <= min(c.y0 for c in zone) - max(c.y1 for c in opened) < 0.8 * height:
+                    if (
+                        opened
+                        and all(any(o.x0 - height <= t.cx <= o.x1 + height for o in opened) for t in zone)
+                        and 0 <= min(c.y0 for c in zone) - max(c.y1 for c in opened) < 0.8 * height
+                    ):
                         out[back] = (prev_index, prev_cells + zone, cy)
                         break
             continue
@@ -683,8 +818,13 @@ def read_t3(view: TextView, start: int, end: int, specs) -> Table | None:
     header_lines = [(i, cs) for i, cs in region.lines if i < first_row]
     found = find_columns(region, header_lines, T3_COLUMN_LABELS, T3_GROUP_HEADERS)
     bands = bands_from(found, T3_COLUMN_KEYS)
-    table = Table(name="t3", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
-                  line_end=view.numbers[region.lines[-1][0]])
+    table = Table(
+        name="t3",
+        status="parsed",
+        layout=f"{region.mode}-labels",
+        line_start=view.numbers[region.lines[0][0]],
+        line_end=view.numbers[region.lines[-1][0]],
+    )
     data_lines = [(i, cs) for i, cs in region.lines if i >= first_row]
     if len(bands) < 2:
         bands = _bands_from_values(region, data_lines, T3_COLUMN_KEYS, table)
@@ -696,7 +836,9 @@ def read_t3(view: TextView, start: int, end: int, specs) -> Table | None:
         from reviewer.template import t3_rows
 
         streams = "".join(text for text, _ in label_streams(region, data_lines, _value_left(bands)))
-        specs = t3_rows(not any(_needle(m) in streams for m in ("逾期不补正", "收费通知要求缴纳费用", "逾期未按收费通知")))
+        specs = t3_rows(
+            not any(_needle(m) in streams for m in ("逾期不补正", "收费通知要求缴纳费用", "逾期未按收费通知"))
+        )
     values_by_row = _read_rows(region, data_lines, bands, specs, table)
     _fill(table, specs, values_by_row, T3_COLUMN_KEYS)
     return table
@@ -719,17 +861,28 @@ def _bands_from_values(region: Region, data_lines, keys: tuple[str, ...], table:
     column (then they are read by order, and the evidence says so); else none."""
     counts = []
     rows = []
-    for i, cells in data_lines:
+    for _i, cells in data_lines:
         vals = [c for c in cells if _is_value_cell(c.raw)]
         if vals:
             counts.append(len(vals))
             rows.append(vals)
     if not rows or any(n != len(keys) for n in counts):
-        table.evidence.append(Evidence(kind="columns_missing", message=f"未识别到{'表三' if table.name == 't3' else '表格'}的列名，且各行数值个数不一，无法确定各数值所属的列",
-                                       where=[table.name]))
+        table.evidence.append(
+            Evidence(
+                kind="columns_missing",
+                message=f"未识别到{'表三' if table.name == 't3' else '表格'}的列名，且各行数值个数不一，无法确定各数值所属的列",
+                where=[table.name],
+            )
+        )
         return []
     first = rows[0]
-    table.evidence.append(Evidence(kind="columns_by_order", message="未识别到列名，按数值顺序对应各列（每行数值个数与模板一致）", where=[table.name]))
+    table.evidence.append(
+        Evidence(
+            kind="columns_by_order",
+            message="未识别到列名，按数值顺序对应各列（每行数值个数与模板一致）",
+            where=[table.name],
+        )
+    )
     return [Band(k, c.x0, c.x1, "") for k, c in zip(keys, sorted(first, key=lambda c: c.x0))]
 
 
@@ -739,8 +892,13 @@ def _note_columns(table: Table, bands: list[Band], keys: tuple[str, ...], name: 
     if missing:
         from reviewer.describe import column_label
 
-        table.evidence.append(Evidence(kind="columns_missing", message=f"{name}未识别到以下列：" + "、".join(column_label(table.name, k) for k in missing),
-                                       where=[f"{table.name}.*.{k}" for k in missing]))
+        table.evidence.append(
+            Evidence(
+                kind="columns_missing",
+                message=f"{name}未识别到以下列：" + "、".join(column_label(table.name, k) for k in missing),
+                where=[f"{table.name}.*.{k}" for k in missing],
+            )
+        )
 
 
 def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Table) -> dict[int, dict[str, Cell]]:
@@ -759,7 +917,9 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
             values_present = any(c.raw.strip() for cs in by_band.values() for c in cs)
             match = match_spec(_row_label_text(labels), specs, idx)
             if match is None:
-                has_values = values_present and any(_is_value_cell(c.raw) and c.raw.strip() for cs in by_band.values() for c in cs)
+                has_values = values_present and any(
+                    _is_value_cell(c.raw) and c.raw.strip() for cs in by_band.values() for c in cs
+                )
                 group = _subtotal_group(labels, specs, idx) if has_values and table.name == "t3" else None
                 if group is not None:
                     # a subtotal row some local templates add (rulebook A.3): kept apart, checked by T3-SUBTOTAL
@@ -775,7 +935,9 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
                 # a printed row always has a cell, maybe empty, under every column: a cell is missing from this one
                 short_rows.append(specs[j].key)
             out[j] = _typed_row(region, by_band, bands, f"{table.name}.{specs[j].key}", clashes, markup)
-            table.row_labels[specs[j].key] = "".join(c.raw for c in labels if not c.spanned) or "".join(c.raw for c in labels)
+            table.row_labels[specs[j].key] = "".join(c.raw for c in labels if not c.spanned) or "".join(
+                c.raw for c in labels
+            )
             table.row_lines[specs[j].key] = view.numbers[i]
             outside_all.extend(c for c in outside if _DIGIT.search(c.raw))
             idx = j + 1
@@ -801,23 +963,50 @@ def _read_rows(region: Region, data_lines, bands: list[Band], specs, table: Tabl
         if not any(s is not None for s in spans):
             unmatched_rows.extend(view.numbers[vlines[n][0]] for n in range(len(vlines)))
     if outside_all:
-        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
-                                       where=[table.name], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
+        table.evidence.append(
+            Evidence(
+                kind="values_outside_columns",
+                message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
+                where=[table.name],
+                lines=sorted({view.numbers[c.index] for c in outside_all})[:10],
+            )
+        )
     if clashes:
-        table.evidence.append(Evidence(kind="two_values_in_cell", message=f"{len(clashes)} 处同一行同一列下有两个数值", where=clashes[:10]))
+        table.evidence.append(
+            Evidence(
+                kind="two_values_in_cell", message=f"{len(clashes)} 处同一行同一列下有两个数值", where=clashes[:10]
+            )
+        )
     if short_rows:
-        table.evidence.append(Evidence(kind="columns_missing", message=f"{len(short_rows)} 行的单元格少于列数（表格行缺少单元格，数值可能错列）",
-                                       where=[f"{table.name}.{r}" for r in short_rows[:10]]))
+        table.evidence.append(
+            Evidence(
+                kind="columns_missing",
+                message=f"{len(short_rows)} 行的单元格少于列数（表格行缺少单元格，数值可能错列）",
+                where=[f"{table.name}.{r}" for r in short_rows[:10]],
+            )
+        )
     if unmatched_rows:
         table.notes.append(f"rows with values but no template label at lines {unmatched_rows[:10]}")
-        table.evidence.append(Evidence(kind="unlabelled_rows", message=f"{len(unmatched_rows)} 行有数值但未识别出行名（第{unmatched_rows[0]}行等）",
-                                       where=[table.name], lines=unmatched_rows[:10]))
+        table.evidence.append(
+            Evidence(
+                kind="unlabelled_rows",
+                message=f"{len(unmatched_rows)} 行有数值但未识别出行名（第{unmatched_rows[0]}行等）",
+                where=[table.name],
+                lines=unmatched_rows[:10],
+            )
+        )
     table.evidence.extend(markup_evidence(region, markup, table.name))
     return out
 
 
-def _typed_row(region: Region, by_band: dict[str, list[PCell]], bands: list[Band], where: str, clashes: list[str],
-               markup: list[PCell]) -> dict[str, Cell]:
+def _typed_row(
+    region: Region,
+    by_band: dict[str, list[PCell]],
+    bands: list[Band],
+    where: str,
+    clashes: list[str],
+    markup: list[PCell],
+) -> dict[str, Cell]:
     """Column key -> the cell read under it for one row; two values under one column are recorded in ``clashes``
     (as ``where.column``), every cell read in ``markup`` (checked for markup afterwards)."""
     row = {}
@@ -841,7 +1030,11 @@ def _subtotal_group(labels: list[PCell], specs, idx: int) -> str | None:
         if own == key or own.endswith(key[3:]) and len(own) <= len(key) + 2:
             return group
     if own.endswith(("小计", "合计")) and idx > 0:
-        return getattr(specs[idx - 1], "group", None) if getattr(specs[idx - 1], "group", None) in T3_OUTCOME_GROUPS else None
+        return (
+            getattr(specs[idx - 1], "group", None)
+            if getattr(specs[idx - 1], "group", None) in T3_OUTCOME_GROUPS
+            else None
+        )
     return None
 
 
@@ -881,8 +1074,13 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
     found = find_columns(region, header_lines, T4_COLUMN_LABELS)
     blocks = find_columns(region, header_lines, T4_BLOCK_LABELS)
     bands = _t4_bands(found, blocks)
-    table = Table(name="t4", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
-                  line_end=view.numbers[region.lines[min(len(region.lines) - 1, data_at)][0]])
+    table = Table(
+        name="t4",
+        status="parsed",
+        layout=f"{region.mode}-labels",
+        line_start=view.numbers[region.lines[0][0]],
+        line_end=view.numbers[region.lines[min(len(region.lines) - 1, data_at)][0]],
+    )
     keys = tuple(f"{b}.{c}" for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS)
     data_lines = [region.lines[data_at]]
     if region.mode == "pdf":
@@ -890,7 +1088,11 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
         last = region.lines[data_at][1]
         for i, cs in region.lines[data_at + 1 :]:
             height = max(4.0, max(c.y1 - c.y0 for c in last))
-            if cs and min(c.y0 for c in cs) - max(c.y1 for c in last) < 0.8 * height and all(read_value(c.raw).kind == "number" for c in cs):
+            if (
+                cs
+                and min(c.y0 for c in cs) - max(c.y1 for c in last) < 0.8 * height
+                and all(read_value(c.raw).kind == "number" for c in cs)
+            ):
                 data_lines.append((i, cs))
                 last = cs
             else:
@@ -913,20 +1115,40 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
             table.rows[block][col] = cell
     stray = [c for c in outside + [c for c in labels if read_value(c.raw).kind == "number"] if _DIGIT.search(c.raw)]
     if stray:
-        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(stray)} 个数值不在任何已识别的列下（如“{stray[0].raw[:16]}”）",
-                                       where=["t4"], lines=sorted({view.numbers[c.index] for c in stray})[:10]))
+        table.evidence.append(
+            Evidence(
+                kind="values_outside_columns",
+                message=f"{len(stray)} 个数值不在任何已识别的列下（如“{stray[0].raw[:16]}”）",
+                where=["t4"],
+                lines=sorted({view.numbers[c.index] for c in stray})[:10],
+            )
+        )
     if clashes:
-        table.evidence.append(Evidence(kind="two_values_in_cell", message=f"{len(clashes)} 处同一列下有两个数值", where=clashes))
+        table.evidence.append(
+            Evidence(kind="two_values_in_cell", message=f"{len(clashes)} 处同一列下有两个数值", where=clashes)
+        )
     # more rows of values below the data row: a layout this reader does not know
-    extra = [view.numbers[i] for i, cs in region.lines[data_at + 1 :] if sum(1 for c in cs if read_value(c.raw).kind == "number") >= 3
-             and (i, cs) not in data_lines]
+    extra = [
+        view.numbers[i]
+        for i, cs in region.lines[data_at + 1 :]
+        if sum(1 for c in cs if read_value(c.raw).kind == "number") >= 3 and (i, cs) not in data_lines
+    ]
     if extra:
-        table.evidence.append(Evidence(kind="unlabelled_rows", message=f"表四数据行之下还有 {len(extra)} 行数值（第{extra[0]}行等）", where=["t4"], lines=extra[:5]))
+        table.evidence.append(
+            Evidence(
+                kind="unlabelled_rows",
+                message=f"表四数据行之下还有 {len(extra)} 行数值（第{extra[0]}行等）",
+                where=["t4"],
+                lines=extra[:5],
+            )
+        )
     table.evidence.extend(markup_evidence(region, [c for cs in by_band.values() for c in cs], "t4"))
     return table
 
 
-def _t4_bands(found: dict[str, list[tuple[float, float, str]]], blocks: dict[str, list[tuple[float, float, str]]]) -> list[Band]:
+def _t4_bands(
+    found: dict[str, list[tuple[float, float, str]]], blocks: dict[str, list[tuple[float, float, str]]]
+) -> list[Band]:
     """The 15 table-4 columns: each printed column label is given the block whose header spans it (grid extents),
     else blocks in template order by position (the five labels repeat left to right: 复议, 直接起诉, 复议后起诉)."""
     spots = sorted((x0, x1, col, label) for col, lst in found.items() for x0, x1, label in lst)
@@ -963,8 +1185,9 @@ def _note_columns_t4(table: Table, bands: list[Band], keys: tuple[str, ...]) -> 
         from reviewer.describe import column_label, row_label
 
         names = "、".join(f"{row_label('t4', k.split('.')[0])}·{column_label('t4', k.split('.')[1])}" for k in missing)
-        table.evidence.append(Evidence(kind="columns_missing", message=f"表四未识别到以下列：{names}",
-                                       where=[f"t4.{k}" for k in missing]))
+        table.evidence.append(
+            Evidence(kind="columns_missing", message=f"表四未识别到以下列：{names}", where=[f"t4.{k}" for k in missing])
+        )
 
 
 # ------------------------------------------------------------------------------------------------ table 2
@@ -977,8 +1200,13 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
         return None
     wanted = {c for spec in specs for c in spec.columns}
     labels = {k: v for k, v in T2_COLUMN_LABELS.items() if k in wanted}
-    table = Table(name="t2", status="parsed", layout=f"{region.mode}-labels", line_start=view.numbers[region.lines[0][0]],
-                  line_end=view.numbers[region.lines[-1][0]])
+    table = Table(
+        name="t2",
+        status="parsed",
+        layout=f"{region.mode}-labels",
+        line_start=view.numbers[region.lines[0][0]],
+        line_end=view.numbers[region.lines[-1][0]],
+    )
     if region.mode == "pdf":
         rows_read = _t2_pdf_rows(region, specs, labels)
     else:
@@ -1021,13 +1249,25 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
         if missing:
             from reviewer.describe import column_label
 
-            table.evidence.append(Evidence(kind="columns_missing", message=f"表二“{spec.label}”行未识别到列：" + "、".join(column_label("t2", c) for c in missing),
-                                           where=[f"t2.{spec.key}.{c}" for c in missing]))
+            table.evidence.append(
+                Evidence(
+                    kind="columns_missing",
+                    message=f"表二“{spec.label}”行未识别到列：" + "、".join(column_label("t2", c) for c in missing),
+                    where=[f"t2.{spec.key}.{c}" for c in missing],
+                )
+            )
     if not found_any:
         return None
     if unread_rows:
-        table.evidence.append(Evidence(kind="columns_missing", message="表二" + "、".join(f"“{sp.label}”" for sp in unread_rows[:4])
-                                       + "行印有数值，但其栏目的列名未能识别", where=[f"t2.{sp.key}" for sp in unread_rows[:10]]))
+        table.evidence.append(
+            Evidence(
+                kind="columns_missing",
+                message="表二"
+                + "、".join(f"“{sp.label}”" for sp in unread_rows[:4])
+                + "行印有数值，但其栏目的列名未能识别",
+                where=[f"t2.{sp.key}" for sp in unread_rows[:10]],
+            )
+        )
     for j, spec in enumerate(specs):
         if j not in done:
             table.rows[spec.key] = {c: blank_cell() for c in spec.columns}
@@ -1036,8 +1276,14 @@ def read_t2(view: TextView, start: int, end: int, specs) -> Table | None:
     table.rows = ordered
     table.columns = {b.key: b.label for *_, bands, _ in rows_read for b in bands}
     if outside_all:
-        table.evidence.append(Evidence(kind="values_outside_columns", message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
-                                       where=["t2"], lines=sorted({view.numbers[c.index] for c in outside_all})[:10]))
+        table.evidence.append(
+            Evidence(
+                kind="values_outside_columns",
+                message=f"{len(outside_all)} 个数值不在任何已识别的列下（如第{view.numbers[outside_all[0].index]}行“{outside_all[0].raw[:16]}”）",
+                where=["t2"],
+                lines=sorted({view.numbers[c.index] for c in outside_all})[:10],
+            )
+        )
     table.evidence.extend(markup_evidence(region, markup, "t2"))
     return table
 
@@ -1095,8 +1341,14 @@ def _t2_pdf_rows(region: Region, specs, labels):
         _, top, _bottom, printed, rank = span
         # the block's header: lines printed between the previous row and this row's label (spans run on to the next
         # label, so the previous row ends where its values and label end)
-        header_lines = [(i, cs) for i, cs in region.lines if i not in value_idx and cs
-                        and prev_bottom - 1 <= min(c.y0 for c in cs) and max(c.y1 for c in cs) <= top + 1]
+        header_lines = [
+            (i, cs)
+            for i, cs in region.lines
+            if i not in value_idx
+            and cs
+            and prev_bottom - 1 <= min(c.y0 for c in cs)
+            and max(c.y1 for c in cs) <= top + 1
+        ]
         new_bands = bands_from(find_columns(region, header_lines, labels), tuple(labels))
         if new_bands:
             bands = new_bands
@@ -1114,8 +1366,16 @@ def _t2_value_left(region: Region, specs, header_left: float) -> float:
     left = header_left
     for _, cells in region.lines:
         for spec in specs:
-            hit = next((c for c in _phrases(cells) if c.key and not _is_value_cell(c.raw)
-                        and any(c.key == _needle(a) or c.key.endswith(_needle(a)) for a in spec.anchors)), None)
+            hit = next(
+                (
+                    c
+                    for c in _phrases(cells)
+                    if c.key
+                    and not _is_value_cell(c.raw)
+                    and any(c.key == _needle(a) or c.key.endswith(_needle(a)) for a in spec.anchors)
+                ),
+                None,
+            )
             if hit is None:
                 continue
             values = [c for c in cells if c.x0 >= hit.x1 - 0.5 and _is_value_cell(c.raw)]
@@ -1127,7 +1387,7 @@ def _t2_value_left(region: Region, specs, header_left: float) -> float:
 
 def _t2_label_in(cells: list[PCell], spec, region: Region) -> tuple[str, int] | None:
     """``(printed label, anchor rank)`` when a label cell of the line is the row label of ``spec``, else None."""
-    for c in (_phrases(cells) if region.mode == "pdf" else cells):
+    for c in _phrases(cells) if region.mode == "pdf" else cells:
         if not c.key or _is_value_cell(c.raw):
             continue
         key = c.key

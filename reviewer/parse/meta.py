@@ -12,22 +12,44 @@ from difflib import SequenceMatcher
 from reviewer.parse.textview import TextView
 from reviewer.template import FMT2019_MARKERS, FMT2021_MARKERS, FMT_2019, FMT_2021
 
-_TITLE_RE = re.compile(r"(?P<office>[\u4e00-\u9fff()（）]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?政府信息公开(?:工作)?(?:年度)?报告")
+_TITLE_RE = re.compile(
+    r"(?P<office>[\u4e00-\u9fff()（）]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?政府信息公开(?:工作)?(?:年度)?报告"
+)
 _PERIOD_RE = re.compile(
     r"统计(?:期限|时限|区间|时间|期间)[^0-9]{0,8}(?P<y1>(?:19|20)\d{2})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日"
     r"[至到\-—~～]+(?:(?P<y2>(?:19|20)\d{2})年)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日"
 )
 _DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _ORGAN_SUFFIX = (
-    "人民政府办公室", "人民政府办公厅", "人民政府", "管理委员会", "管委会", "办事处", "委员会", "办公室", "办公厅",
-    "街道", "厅", "局", "委", "署", "院", "中心", "镇", "乡", "实验区", "办",
+    "人民政府办公室",
+    "人民政府办公厅",
+    "人民政府",
+    "管理委员会",
+    "管委会",
+    "办事处",
+    "委员会",
+    "办公室",
+    "办公厅",
+    "街道",
+    "厅",
+    "局",
+    "委",
+    "署",
+    "院",
+    "中心",
+    "镇",
+    "乡",
+    "实验区",
+    "办",
 )
 _ORGAN_RE = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:" + "|".join(_ORGAN_SUFFIX) + r"))")
 #: An organ name that ends exactly where the signature date begins (longest suffix wins: 街道办事处, not 街道).
 _ORGAN_END_RE = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:" + "|".join(_ORGAN_SUFFIX) + r"))$")
 
 
-_TITLE_RE2 = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<office>[\u4e00-\u9fff()（）]{2,30}?)政府信息公开(?:工作)?(?:年度)?报告")
+_TITLE_RE2 = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<office>[\u4e00-\u9fff()（）]{2,30}?)政府信息公开(?:工作)?(?:年度)?报告"
+)
 _QUOTED_TITLE = re.compile(r"《(?P<title>[^》]{4,60}?(?:19|20)\d{2}年度?政府信息公开(?:工作)?(?:年度)?报告)》")
 
 
@@ -127,7 +149,10 @@ def find_metadata_office(view: TextView) -> str:
 
 def body_office(view: TextView) -> str:
     """Fallback: the organ named in the opening sentences of section 一 (e.g. '…，林校路街道积极推进…')."""
-    m = re.search(r"[，,。]([\u4e00-\u9fff]{2,20}?(?:街道|镇|乡|人民政府|管委会|实验区|局|厅|委))(?:积极|认真|坚持|深入|始终|全面|持续)", view.compact[:3000])
+    m = re.search(
+        r"[，,。]([\u4e00-\u9fff]{2,20}?(?:街道|镇|乡|人民政府|管委会|实验区|局|厅|委))(?:积极|认真|坚持|深入|始终|全面|持续)",
+        view.compact[:3000],
+    )
     return m.group(1) if m else ""
 
 

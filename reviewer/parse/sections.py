@@ -149,7 +149,9 @@ def _subheading_slips(view: TextView, sections: list[Section]) -> list[HeadingSl
                         HeadingSlip(
                             printed=m.group(0),
                             expected=chinese_ordinal(min(prev + 1, 10)) + "是",
-                            heading=view.original(para_start + max(0, m.start() - 10), para_start + m.end() + 20).replace("\n", ""),
+                            heading=view.original(
+                                para_start + max(0, m.start() - 10), para_start + m.end() + 20
+                            ).replace("\n", ""),
                             line=view.line_of(para_start + m.start()),
                             level="list",
                         )

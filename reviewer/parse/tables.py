@@ -26,21 +26,22 @@ from dataclasses import dataclass
 
 from reviewer.ingest.text import normalise
 from reviewer.models import Ambiguity, Cell, Section, Table, constructor
-from reviewer.parse.grid import read_t2 as read_grid_t2, read_t3 as read_grid_t3, read_t4 as read_grid_t4
+from reviewer.parse.grid import read_t2 as read_grid_t2
+from reviewer.parse.grid import read_t3 as read_grid_t3
+from reviewer.parse.grid import read_t4 as read_grid_t4
 from reviewer.parse.split import MAX_DIGITS_PER_CELL, split_row_sum, split_tokens, to_number
 from reviewer.parse.textview import TextView, _needle
 from reviewer.parse.values import read_value
 from reviewer.template import (
-    T2RowSpec,
     T3_COLUMN_KEYS,
     T3_GROUP_LABELS,
     T4_BLOCKS,
     T4_COLUMN_KEYS,
     RowSpec,
+    T2RowSpec,
     t2_rows,
     t3_rows,
 )
-
 
 _NONNUM_TOKENS = {"/", "-", "—", "–", "－", "——", "无", "不涉及", "/ ", "\\"}
 _NUM_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -100,12 +101,34 @@ def _typed(d: Draft, view: TextView) -> Cell:
     line = view.line_of(d.offset)
     page = view.pages[view.index_of(d.offset)] if view.pages and view.pages[0] is not None else None
     if raw.isdigit() and raw.isascii():  # the common case, fast: a plain count
-        return _number_cell({"kind": "number", "value": int(raw), "raw": raw, "line": line, "inferred": d.inferred, "page": page,
-                             "unit": "", "note": "", "ambiguous": d.ambiguous})
+        return _number_cell(
+            {
+                "kind": "number",
+                "value": int(raw),
+                "raw": raw,
+                "line": line,
+                "inferred": d.inferred,
+                "page": page,
+                "unit": "",
+                "note": "",
+                "ambiguous": d.ambiguous,
+            }
+        )
     v = read_value(raw)
     inferred = d.inferred or (v.kind == "number" and any(ch in _CN_NUMERAL_CHARS for ch in raw))
-    return _number_cell({"kind": v.kind, "value": v.value, "raw": raw, "line": line, "inferred": inferred, "page": page,
-                         "unit": v.unit, "note": v.note, "ambiguous": d.ambiguous})
+    return _number_cell(
+        {
+            "kind": v.kind,
+            "value": v.value,
+            "raw": raw,
+            "line": line,
+            "inferred": inferred,
+            "page": page,
+            "unit": v.unit,
+            "note": v.note,
+            "ambiguous": d.ambiguous,
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------ blocks
@@ -158,7 +181,9 @@ def locate_blocks(view: TextView, sections: list[Section]) -> dict[str, Block | 
         last = view.find("政府集中采购", t2_start, t2_end) or view.find("行政事业性收费", t2_start, t2_end)
         t2_end = structure_end(view, last[1] if last else t2_start + 1, min(t2_end, text_len))
 
-    t3_end_opts = [x for x in (t4_start, after(4), after(5), after(6)) if x is not None and t3_start is not None and x > t3_start]
+    t3_end_opts = [
+        x for x in (t4_start, after(4), after(5), after(6)) if x is not None and t3_start is not None and x > t3_start
+    ]
     t3_end = min(t3_end_opts) if t3_end_opts else text_len
     if t3_start is not None:
         last = view.find("结转下年度", t3_start, t3_end) or view.find("结转下一年度", t3_start, t3_end)
@@ -172,7 +197,9 @@ def locate_blocks(view: TextView, sections: list[Section]) -> dict[str, Block | 
 
 
 #: A top-level heading of any section, template or not (``五、信息处理费收取情况``), in whitespace-free text.
-_ANY_HEADING = re.compile(r"(?<![一二三四五六七八九十])(?=[一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[\u4e00-\u9fff])")
+_ANY_HEADING = re.compile(
+    r"(?<![一二三四五六七八九十])(?=[一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[\u4e00-\u9fff])"
+)
 #: Table-3 row labels numbered like headings (一、本年新收… 四、结转下年度…): not the end of the table.
 _T3_NUMBERED_ROWS = ("本年新收", "上年结转", "本年度办理结果", "本年度办理", "结转下年度", "结转下一年度", "结转下年")
 #: A full date (the signature block) never stands inside a statistical table.
@@ -184,7 +211,9 @@ def structure_end(view: TextView, start: int, end: int) -> int:
     template or not, e.g. ``五、信息处理费收取情况`` --, or the signature date (issue 11: table regions end where the
     template's structure ends). Table-3 rows numbered like headings (``一、本年新收…``) do not end a region."""
     for hit_start, _, m in view.iter_search(_ANY_HEADING, start, end):
-        follow = view.compact[view.to_compact(hit_start) + len(m.group(0)) : view.to_compact(hit_start) + len(m.group(0)) + 6]
+        follow = view.compact[
+            view.to_compact(hit_start) + len(m.group(0)) : view.to_compact(hit_start) + len(m.group(0)) + 6
+        ]
         if follow.startswith(_T3_NUMBERED_ROWS):
             continue
         end = hit_start
@@ -251,7 +280,9 @@ def _cut_group_subtotal(region: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------------ regions
 #: (The lookahead names every first character a token can have: it changes no match and lets the regex engine
 #: skip other positions at once.)
-_TOKEN = re.compile(r"(?=[-+\d/／—–－无不〇零一二三四五六七八九增减])[增减]\d+(?![\d,.])|[+\-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d[\d.]*(?:[+\-]\d[\d.]*)*)(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])")
+_TOKEN = re.compile(
+    r"(?=[-+\d/／—–－无不〇零一二三四五六七八九增减])[增减]\d+(?![\d,.])|[+\-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d[\d.]*(?:[+\-]\d[\d.]*)*)(?:万元|元)?|[/／]|(?<![\w\d])[—–－\-](?![\d])|(?<![\u4e00-\u9fff])(?:无|不涉及|[〇零一二三四五六七八九]{2,})(?![\u4e00-\u9fff])"
+)
 
 
 def _tokens(region: str, base: int) -> list[Draft]:
@@ -317,6 +348,7 @@ def read_region(region: str, base: int, n: int, slot: int, accept=None) -> Readi
 
         def line_idx(off: int) -> int:
             return bisect.bisect_right(line_starts, off - base) - 1
+
         first = line_idx(toks[0].offset)
         anchor_base = slot if first % slot == 0 else slot + first % slot
         cells = [Draft("", base) for _ in range(n)]
@@ -379,10 +411,15 @@ def _t3_score(rows: dict[str, list[Draft]], specs) -> int:
     for v in vals.values():
         if sum(v[:6]) == v[6]:
             score += 1
-    leaves = [s.key for s in specs if s.key not in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    leaves = [
+        s.key for s in specs if s.key not in ("new_received", "carried_over", "total_processed", "carried_forward")
+    ]
     for c in range(7):
         if all(k in vals for k in ("new_received", "carried_over", "total_processed", "carried_forward")):
-            if vals["new_received"][c] + vals["carried_over"][c] == vals["total_processed"][c] + vals["carried_forward"][c]:
+            if (
+                vals["new_received"][c] + vals["carried_over"][c]
+                == vals["total_processed"][c] + vals["carried_forward"][c]
+            ):
                 score += 1
         if "total_processed" in vals and sum(vals[k][c] for k in leaves if k in vals) == vals["total_processed"][c]:
             score += 1
@@ -402,7 +439,12 @@ def _row_sum_ok(drafts: list[Draft]) -> bool:
 def _sparse_t3(reading: Reading, base: int) -> list[Draft] | None:
     """Rows printed with only 自然人 and 总计 filled (other cells blank): ``22`` = 2 and 2."""
     raw = "".join(d for d in reading.printed.split())
-    if raw.isdigit() and len(raw) % 2 == 0 and len(raw) // 2 <= MAX_DIGITS_PER_CELL and raw[: len(raw) // 2] == raw[len(raw) // 2 :]:
+    if (
+        raw.isdigit()
+        and len(raw) % 2 == 0
+        and len(raw) // 2 <= MAX_DIGITS_PER_CELL
+        and raw[: len(raw) // 2] == raw[len(raw) // 2 :]
+    ):
         half = raw[: len(raw) // 2]
         if not (len(half) > 1 and half.startswith("0")):
             cells = [Draft("", base) for _ in range(7)]
@@ -420,7 +462,9 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
     """
     if block is None:
         return _not_table("t3", view, section3)
-    single_other = not (view.find("逾期不补正", block.start, block.end) or view.find("收费通知要求缴纳费用", block.start, block.end))
+    single_other = not (
+        view.find("逾期不补正", block.start, block.end) or view.find("收费通知要求缴纳费用", block.start, block.end)
+    )
     specs = t3_rows(single_other)
     positioned = read_grid_t3(view, block.start, block.end, specs)
     if positioned is not None:
@@ -446,7 +490,9 @@ def parse_t3(view: TextView, block: Block | None, section3: Section | None) -> T
         readings[m.spec.key] = read_region(region, m.end, 7, slot, accept=_row_sum_strs)
         if sub and _tokens(sub, 0) and nxt_spec is not None and nxt_spec.group and nxt_spec.ordinal == 1:
             subtotals[nxt_spec.group] = read_region(sub, end - len(sub), 7, slot)
-    table = Table(name="t3", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    table = Table(
+        name="t3", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1)
+    )
     layouts = Counter(r.layout for r in readings.values())
     table.layout = layouts.most_common(1)[0][0] if layouts else ""
     chosen = _resolve_rows(readings, specs, table, view)
@@ -509,30 +555,47 @@ def _resolve_rows(readings: dict[str, Reading], specs, table: Table, view: TextV
                 chosen = [d.raw for d in winners[0][i]]
                 if len(left) == 1:
                     # the column identities settle the split: evidence, not a guess
-                    table.notes.append(f"split-settled:{k}: by the column identities among {len(options[k])} row-sum splits")
+                    table.notes.append(
+                        f"split-settled:{k}: by the column identities among {len(options[k])} row-sum splits"
+                    )
                     continue
                 fixed[k] = _mark_ambiguous(winners[0][i], left)
                 table.ambiguities.append(
-                    Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=chosen,
-                              alternatives=[a for a in left if a != chosen][:MAX_ALTERNATIVES],
-                              reason="数字连写，多种拆分同样满足表内勾稽关系，无法确定", line=view.line_of(readings[k].offset),
-                              count=len(left))
+                    Ambiguity(
+                        table="t3",
+                        row=k,
+                        printed=readings[k].printed,
+                        chosen=chosen,
+                        alternatives=[a for a in left if a != chosen][:MAX_ALTERNATIVES],
+                        reason="数字连写，多种拆分同样满足表内勾稽关系，无法确定",
+                        line=view.line_of(readings[k].offset),
+                        count=len(left),
+                    )
                 )
         else:
             for k in ambiguous:
                 left = [[d.raw for d in c] for c in options[k]]
                 fixed[k] = _mark_ambiguous(options[k][0], left)
                 table.ambiguities.append(
-                    Ambiguity(table="t3", row=k, printed=readings[k].printed, chosen=left[0], alternatives=left[1:MAX_ALTERNATIVES + 1],
-                              reason="数字连写，满足行合计的拆分组合过多，无法由列勾稽关系确定", line=view.line_of(readings[k].offset),
-                              count=len(left))
+                    Ambiguity(
+                        table="t3",
+                        row=k,
+                        printed=readings[k].printed,
+                        chosen=left[0],
+                        alternatives=left[1 : MAX_ALTERNATIVES + 1],
+                        reason="数字连写，满足行合计的拆分组合过多，无法由列勾稽关系确定",
+                        line=view.line_of(readings[k].offset),
+                        count=len(left),
+                    )
                 )
     return fixed
 
 
 def _mark_ambiguous(drafts: list[Draft], readings: list[list[str]]) -> list[Draft]:
     """``drafts`` with the cells on which ``readings`` differ marked ambiguous."""
-    return [Draft(d.raw, d.offset, d.inferred, ambiguous=len({r[i] for r in readings}) > 1) for i, d in enumerate(drafts)]
+    return [
+        Draft(d.raw, d.offset, d.inferred, ambiguous=len({r[i] for r in readings}) > 1) for i, d in enumerate(drafts)
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ table 4
@@ -576,7 +639,13 @@ def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> T
     region = re.split(r"\n\s*注[:：]", region)[0]
     slot = _slot_size(view.text[block.start : block.end])
     reading = read_region(region, data_from, 15, slot, accept=_t4_ok)
-    table = Table(name="t4", status="parsed", layout=reading.layout, line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    table = Table(
+        name="t4",
+        status="parsed",
+        layout=reading.layout,
+        line_start=view.line_of(block.start),
+        line_end=view.line_of(block.end - 1),
+    )
     drafts: list[Draft] | None = None
     if reading.candidates:
         if reading.layout == "glued":
@@ -585,10 +654,18 @@ def parse_t4(view: TextView, block: Block | None, section4: Section | None) -> T
             if len(valid) > 1:
                 left = [[d.raw for d in c] for c in valid]
                 drafts = _mark_ambiguous(drafts, left)
-                table.ambiguities.append(Ambiguity(table="t4", row="all", printed=reading.printed, chosen=left[0],
-                                                   alternatives=left[1:MAX_ALTERNATIVES + 1],
-                                                   reason="数字连写，多种拆分都满足三块合计，无法确定", line=view.line_of(reading.offset),
-                                                   count=len(left)))
+                table.ambiguities.append(
+                    Ambiguity(
+                        table="t4",
+                        row="all",
+                        printed=reading.printed,
+                        chosen=left[0],
+                        alternatives=left[1 : MAX_ALTERNATIVES + 1],
+                        reason="数字连写，多种拆分都满足三块合计，无法确定",
+                        line=view.line_of(reading.offset),
+                        count=len(left),
+                    )
+                )
         else:
             drafts = reading.candidates[0]
     else:
@@ -639,7 +716,11 @@ def _t2_order(spec: T2RowSpec, cells: list[str], signed_elsewhere: bool = False)
     cols = dict(zip(spec.columns, nums))
     soft = 0
     if {"issued", "repealed", "in_force"} <= cols.keys():
-        soft += (cols["in_force"] < cols["repealed"]) + (cols["in_force"] < cols["issued"] - cols["repealed"]) + (cols["in_force"] < cols["issued"])
+        soft += (
+            (cols["in_force"] < cols["repealed"])
+            + (cols["in_force"] < cols["issued"] - cols["repealed"])
+            + (cols["in_force"] < cols["issued"])
+        )
     if {"new_made", "new_published", "total_published"} <= cols.keys():
         soft += cols["total_published"] < cols["new_published"]
     if "change" in cols and signed_elsewhere:
@@ -651,8 +732,13 @@ def _t2_order(spec: T2RowSpec, cells: list[str], signed_elsewhere: bool = False)
     return (soft, sum(abs(v) for v in nums))
 
 
-def parse_t2(view: TextView, block: Block | None, section2: Section | None, template: str,
-             narrative: dict[str, set[float]] | None = None) -> Table:
+def parse_t2(
+    view: TextView,
+    block: Block | None,
+    section2: Section | None,
+    template: str,
+    narrative: dict[str, set[float]] | None = None,
+) -> Table:
     """Parse table 2 (主动公开) with the row set of ``template``; not assessable when no table text.
 
     ``narrative`` maps ``row.column`` keys to values the narrative states for them; when digits printed without
@@ -668,12 +754,14 @@ def parse_t2(view: TextView, block: Block | None, section2: Section | None, temp
     if sum(1 for m in matches if m) < 2:
         return _not_table("t2", view, section2, block)
     slot = _slot_size(view.text[block.start : block.end])
-    table = Table(name="t2", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    table = Table(
+        name="t2", status="parsed", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1)
+    )
     layouts = Counter()
     # a report that prints increases as "+82" leaves an unsigned change cell only for 0
     signed_elsewhere = "+" in view.text[block.start : block.end]
     ordered = sorted((m for m in matches if m is not None), key=lambda m: m.start)
-    for i, (spec, m) in enumerate(zip(specs, matches)):
+    for _i, (spec, m) in enumerate(zip(specs, matches)):
         n = len(spec.columns)
         if m is None:
             table.rows[spec.key] = {c: Cell(kind="blank") for c in spec.columns}
@@ -709,7 +797,12 @@ def _match_t2_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]
                 if hit is None:
                     break
                 before = view.compact[max(0, view.to_compact(hit[0]) - 2) : view.to_compact(hit[0])]
-                if anchor == "规范性文件" and before.endswith("行政") and spec.key == "normative_documents" and rank == 0:
+                if (
+                    anchor == "规范性文件"
+                    and before.endswith("行政")
+                    and spec.key == "normative_documents"
+                    and rank == 0
+                ):
                     pos = hit[1]
                     continue
                 found = RowMatch(spec, hit[0], hit[1], rank, anchor)
@@ -720,8 +813,14 @@ def _match_t2_rows(view: TextView, specs, block: Block) -> list[RowMatch | None]
     return out
 
 
-def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, signed_elsewhere: bool = False,
-               narrative: dict[str, set[float]] | None = None) -> list[Draft]:
+def _choose_t2(
+    spec: T2RowSpec,
+    reading: Reading,
+    table: Table,
+    view: TextView,
+    signed_elsewhere: bool = False,
+    narrative: dict[str, set[float]] | None = None,
+) -> list[Draft]:
     """One reading of a table-2 row. Glued digits are split only by evidence (rulebook A.2 has no identity in table
     2): the template's own constraints (signs, decimals) and the figures the narrative states. When that leaves
     several splits, the differing cells are ambiguous: every possible split is kept (``Table.ambiguities``) and the
@@ -739,7 +838,9 @@ def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, 
         drafts = [Draft(p, reading.offset, inferred=True) for p in pieces][:n]
         drafts += [Draft("", reading.offset) for _ in range(n - len(drafts))]
         if toks:
-            table.notes.append(f"sparse:{spec.key}: printed '{reading.printed}' has fewer values than cells; trailing cells read as blank")
+            table.notes.append(
+                f"sparse:{spec.key}: printed '{reading.printed}' has fewer values than cells; trailing cells read as blank"
+            )
         return drafts
     if len(reading.candidates) == 1:
         return reading.candidates[0]
@@ -760,19 +861,25 @@ def _choose_t2(spec: T2RowSpec, reading: Reading, table: Table, view: TextView, 
     ranked = sorted(possible, key=lambda c: _t2_order(spec, [d.raw for d in c], signed_elsewhere))
     best = ranked[0]
     if len(ranked) == 1:
-        table.notes.append(f"split-settled:{spec.key}: " + ("by the narrative" if best_hits else "by the template's constraints"))
+        table.notes.append(
+            f"split-settled:{spec.key}: " + ("by the narrative" if best_hits else "by the template's constraints")
+        )
         return best
     differing = {i for i in range(n) if len({c[i].raw for c in ranked}) > 1}
     for i in differing:
         best[i] = Draft(best[i].raw, best[i].offset, inferred=True, ambiguous=True)
-    reason = ("数字连写，正文数字只确定了部分单元格，其余拆分不唯一" if best_hits else "数字连写，表二没有勾稽关系可以确定拆分，各种拆分均列出")
+    reason = (
+        "数字连写，正文数字只确定了部分单元格，其余拆分不唯一"
+        if best_hits
+        else "数字连写，表二没有勾稽关系可以确定拆分，各种拆分均列出"
+    )
     table.ambiguities.append(
         Ambiguity(
             table="t2",
             row=spec.key,
             printed=reading.printed,
             chosen=[d.raw for d in best],
-            alternatives=[[d.raw for d in c] for c in ranked[1:MAX_ALTERNATIVES + 1]],
+            alternatives=[[d.raw for d in c] for c in ranked[1 : MAX_ALTERNATIVES + 1]],
             reason=reason,
             line=view.line_of(reading.offset),
             count=len(ranked),
@@ -827,7 +934,13 @@ def _label_match(label: str, specs, start: int) -> tuple[int, int] | None:
 
 def _grid_table(view: TextView, block: Block, specs, name: str) -> Table:
     rows = _pipe_rows(view, block)
-    table = Table(name=name, status="parsed", layout="markdown", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    table = Table(
+        name=name,
+        status="parsed",
+        layout="markdown",
+        line_start=view.line_of(block.start),
+        line_end=view.line_of(block.end - 1),
+    )
     assigned: dict[int, tuple[list[str], int, str]] = {}
     queue: list[tuple[list[str], int]] = []
     idx = 0
@@ -877,7 +990,13 @@ def _grid_t4(view: TextView, block: Block) -> Table | None:
     values = [v for v in values]
     if len(values) < 15:
         return None
-    table = Table(name="t4", status="parsed", layout="markdown", line_start=view.line_of(block.start), line_end=view.line_of(block.end - 1))
+    table = Table(
+        name="t4",
+        status="parsed",
+        layout="markdown",
+        line_start=view.line_of(block.start),
+        line_end=view.line_of(block.end - 1),
+    )
     if len(values) > 15:
         table.notes.append(f"{len(values)} values for 15 cells; extra ignored")
     _fill_t4(table, values[:15], view)

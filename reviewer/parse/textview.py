@@ -11,6 +11,7 @@ import bisect
 import functools
 import itertools
 import re
+from array import array
 from collections.abc import Iterator
 
 from reviewer.ingest.text import normalise
@@ -41,12 +42,12 @@ def _space_table():
     return table
 
 
-def _compact(text: str) -> tuple[str, "array[int]"]:
+def _compact(text: str) -> tuple[str, array[int]]:
     """``(text without whitespace, offset in text of each kept character)`` -- the same as ``re.sub(r"\\s+", "",
     text)`` and ``[i for i, ch in enumerate(text) if not ch.isspace()]``, computed with numpy on the code points."""
-    import numpy as np
-
     from array import array
+
+    import numpy as np
 
     if not text:
         return "", array("q")
@@ -70,7 +71,9 @@ class TextView:
 
     def __init__(self, lines: list[Line]) -> None:
         # a footer starts with a dash after optional spaces: test that before running the regex on every line
-        texts = [" " * len(t) if t.lstrip()[:1] in _DASHES and FOOTER_RE.match(t) else t for t in (ln.text for ln in lines)]
+        texts = [
+            " " * len(t) if t.lstrip()[:1] in _DASHES and FOOTER_RE.match(t) else t for t in (ln.text for ln in lines)
+        ]
         self.originals = [ln.original for ln in lines]
         self.numbers = [ln.number for ln in lines]
         #: positioned cells, table id and PDF page of each line (structured inputs; None elsewhere)
@@ -113,7 +116,11 @@ class TextView:
             return 1
         idx = max(0, min(bisect.bisect_right(self.starts, max(offset, 0)) - 1, len(self.numbers) - 1))
         if offset >= 0:
-            self._last_line = (self.starts[idx], self.starts[idx + 1] if idx + 1 < len(self.starts) else len(self.text) + 1, self.numbers[idx])
+            self._last_line = (
+                self.starts[idx],
+                self.starts[idx + 1] if idx + 1 < len(self.starts) else len(self.text) + 1,
+                self.numbers[idx],
+            )
         return self.numbers[idx]
 
     def blank_line(self, index: int) -> bool:
@@ -152,11 +159,15 @@ class TextView:
             return None
         return self.cmap[idx], self.cmap[idx + len(key) - 1] + 1
 
-    def search(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int, re.Match[str]]]:
+    def search(
+        self, pattern: re.Pattern[str], start: int = 0, end: int | None = None
+    ) -> list[tuple[int, int, re.Match[str]]]:
         """Regex matches over the compact text; returns ``(text_start, text_end, match)`` for each."""
         return list(self.iter_search(pattern, start, end))
 
-    def iter_search(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, re.Match[str]]]:
+    def iter_search(
+        self, pattern: re.Pattern[str], start: int = 0, end: int | None = None
+    ) -> Iterator[tuple[int, int, re.Match[str]]]:
         """:meth:`search` as a generator: a caller that stops at the first acceptable match scans no further."""
         cstart = self.to_compact(start)
         cend = len(self.compact) if end is None else self.to_compact(end)

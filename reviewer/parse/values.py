@@ -20,7 +20,9 @@ import unicodedata
 from dataclasses import dataclass
 
 #: Printed tokens that mean "nothing to report" in a numeric cell (rulebook C.3 CELL-NONNUM).
-NONNUM_TOKENS = frozenset({"/", "／", "\\", "-", "—", "–", "－", "——", "--", "无", "暂无", "不涉及", "空", "×", "x", "X"})
+NONNUM_TOKENS = frozenset(
+    {"/", "／", "\\", "-", "—", "–", "－", "——", "--", "无", "暂无", "不涉及", "空", "×", "x", "X"}
+)
 _UNITS = ("万元", "元", "件", "条", "个", "项", "次", "人次", "份", "家")
 _SIGN_WORDS = (("减少", -1), ("增加", 1), ("减", -1), ("增", 1), ("+", 1), ("-", -1), ("－", -1), ("−", -1))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -80,8 +82,8 @@ def read_value(raw: str) -> CellValue:
     for word, value in _SIGN_WORDS:
         if compact.startswith(word) and len(compact) > len(word):
             sign, signed = value, True
-            compact = compact[len(word):]
-            s = s.lstrip()[len(word):].strip() if s.lstrip().startswith(word) else compact
+            compact = compact[len(word) :]
+            s = s.lstrip()[len(word) :].strip() if s.lstrip().startswith(word) else compact
             break
     unit = ""
     for u in _UNITS:
