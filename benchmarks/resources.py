@@ -4,8 +4,10 @@
 
 Every case is one file (or one batch folder) that passes the input limits (``REVIEWER_MAX_BYTES`` and the others)
 and is built to cost as much memory or time as a reader lets it: a 49 MiB HTML page of 4 million paragraphs, one
-paragraph of 17 million characters, HTML tables whose rowspan/colspan would expand to millions of cells, a DOCX of
-millions of paragraphs, a PDF of 70,000 tiny text runs per page, a batch of normal reports with one hostile file.
+paragraph of 17 million characters, HTML tables whose rowspan/colspan would expand to millions of cells (or a first row
+that makes every row wide), a DOCX of millions of paragraphs or with a huge styles part, a PDF of 70,000 tiny text runs
+per page, text drawn through form XObjects (nested, drawn many times) or in a text object never closed, files just
+under each limit, a batch of normal reports with one file over the time bound.
 Each runs as ``reviewer memo FILE`` (or ``reviewer batch``) in its own process; the table gives the exit code, wall
 time, peak resident memory of the process tree (``wait4`` rusage, MB) and the first line of stderr. Targets: peak
 RSS <= 500 MB and <= 30 s per file, or a clean one-line refusal (exit 2).
@@ -68,7 +70,7 @@ def html_at_char_limit(path: Path) -> None:
     path.write_text("<html><body><p>" + "公开" * 2_450_000 + "</p></body></html>", encoding="utf-8")
 
 
-def _docx(path: Path, body: str) -> None:
+def _docx(path: Path, body: str, extra: dict[str, str] | None = None) -> None:
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
         f'wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
@@ -88,10 +90,12 @@ def _docx(path: Path, body: str) -> None:
             'relationships/officeDocument" Target="word/document.xml"/></Relationships>',
         )
         z.writestr("word/document.xml", xml)
+        for name, text in (extra or {}).items():
+            z.writestr(name, text)
 
 
 def docx_at_xml_limit(path: Path) -> None:
-    """A document.xml of 15.5 MiB (365,000 short paragraphs): under the part limit, over the line limit."""
+    """A document.xml of 9.8 MiB (230,000 short paragraphs): under the part limit, over the line limit."""
     import random
 
     rng = random.Random(1)
@@ -99,7 +103,7 @@ def docx_at_xml_limit(path: Path) -> None:
     _docx(
         path,
         "".join(
-            f"<w:p><w:r><w:t>{''.join(rng.choice(chars) for _ in range(3))}</w:t></w:r></w:p>" for _ in range(365_000)
+            f"<w:p><w:r><w:t>{''.join(rng.choice(chars) for _ in range(3))}</w:t></w:r></w:p>" for _ in range(230_000)
         ),
     )
 
@@ -151,6 +155,104 @@ def _pdf(pages: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _pdf_with_forms(page: bytes, forms: list[tuple[bytes, bytes]]) -> bytes:
+    """A one-page PDF whose page stream ``page`` may draw the form XObjects ``forms`` = ``[(stream, resources)]``
+    (named /X0, /X1, ... in the page's resources; ``resources`` is the form's own resource dictionary text, where
+    ``%d`` refs are object numbers: form k is object 5 + k)."""
+    objects: list[bytes] = [
+        b"",
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"",
+    ]
+    names = b" ".join(b"/X%d %d 0 R" % (k, 5 + k) for k in range(len(forms)))
+    for stream, resources in forms:
+        objects.append(
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources "
+            + resources
+            + b" /Length %d >>\nstream\n" % len(stream)
+            + stream
+            + b"\nendstream"
+        )
+    content_obj = len(objects)
+    objects.append(b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream")
+    objects[4] = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> /XObject << "
+        + names
+        + b" >> >> /Contents %d 0 R >>" % content_obj
+    )
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects[1:], 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(objects))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects), xref))
+    return out.getvalue()
+
+
+def pdf_form_text(path: Path, chars: int = 30_000, draws: int = 20) -> None:
+    """A 3 KB page that draws one form of 30,000 characters 20 times (600,000 characters shown)."""
+    form = _tiny_runs_page(chars)
+    path.write_bytes(
+        _pdf_with_forms(b"\n".join(b"q /X0 Do Q" for _ in range(draws)), [(form, b"<< /Font << /F1 3 0 R >> >>")])
+    )
+
+
+def pdf_nested_forms(path: Path, depth: int = 14) -> None:
+    """Forms drawing the next form twice, ``depth`` deep (2^depth draws of the innermost text)."""
+    forms = []
+    for k in range(depth):
+        if k + 1 < depth:
+            forms.append(
+                (b"q /X%d Do Q q /X%d Do Q" % (k + 1, k + 1), b"<< /XObject << /X%d %d 0 R >> >>" % (k + 1, 6 + k))
+            )
+        else:
+            forms.append((_tiny_runs_page(2_000), b"<< /Font << /F1 3 0 R >> >>"))
+    path.write_bytes(_pdf_with_forms(b"/X0 Do", forms))
+
+
+def pdf_unclosed_text(path: Path, chars: int = 300_000) -> None:
+    """One page whose text object is never closed (no ``ET``) and holds an ``(ET)`` string: 300,000 characters in
+    a 300 KB stream."""
+    line = b"(ET) Tj " + b"(" + b"a" * 1000 + b") Tj T* "
+    page = b"BT /F1 2 Tf 2 TL 1 0 0 1 20 800 Tm " + line * (chars // 1000)
+    path.write_bytes(_pdf([page]))
+
+
+def html_wide_first_row(path: Path, cells: int = 990, rows: int = 2000) -> None:
+    """A first row of 990 cells of colspan 200 (198,000 grid positions, under the budget), then 1,999 one-cell
+    rows: every rendered row is 198,000 columns wide."""
+    first = "<tr>" + '<td colspan="200">1</td>' * cells + "</tr>"
+    rest = "<tr><td>2</td></tr>" * (rows - 1)
+    path.write_text(f"<html><body><table>{first}{rest}</table></body></html>", encoding="utf-8")
+
+
+def docx_big_styles(path: Path, mib: int = 60) -> None:
+    """A tiny document with a 60 MiB ``word/styles.xml`` of varied text (compression ratio about 10)."""
+    import random
+    import string
+
+    rng = random.Random(1)
+    parts = ['<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">']
+    size = 0
+    while size < mib * MIB:
+        s = f'<w:style w:type="paragraph" w:styleId="s{size}"><w:name w:val="{"".join(rng.choices(string.ascii_letters, k=8))}"/></w:style>'
+        parts.append(s)
+        size += len(s)
+    parts.append("</w:styles>")
+    _docx(
+        path,
+        "<w:p><w:r><w:t>某某县人民政府2023年政府信息公开工作年度报告</w:t></w:r></w:p>",
+        extra={"word/styles.xml": "".join(parts)},
+    )
+
+
 def _tiny_runs_page(runs: int = 70_000) -> bytes:
     parts = [b"BT /F1 2 Tf"]
     for i in range(runs):
@@ -198,6 +300,11 @@ CASES = {
         pdf_tiny_runs_20,
         pdf_at_text_limits,
         pdf_many_pages,
+        pdf_form_text,
+        pdf_nested_forms,
+        pdf_unclosed_text,
+        html_wide_first_row,
+        docx_big_styles,
     )
 }
 SUFFIX = {
@@ -207,6 +314,10 @@ SUFFIX = {
     "pdf_tiny_runs_20": ".pdf",
     "pdf_at_text_limits": ".pdf",
     "pdf_many_pages": ".pdf",
+    "pdf_form_text": ".pdf",
+    "pdf_nested_forms": ".pdf",
+    "pdf_unclosed_text": ".pdf",
+    "docx_big_styles": ".docx",
 }
 
 

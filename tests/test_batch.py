@@ -484,7 +484,7 @@ def test_batch_messages_for_empty_inputs_and_unreadable_files(tmp_path) -> None:
     assert p.returncode == 2 and not (tmp_path / "o1").exists()
     assert p.stderr.splitlines() == [
         f"reviewer: error: no report file found in {only_binary} (folders are searched for .doc, .docx, "
-        ".htm, .html, .markdown, .md, .pdf, .shtml, .text, .txt, .xhtml and extension-less files)"
+        ".htm, .html, .markdown, .md, .mht, .mhtml, .pdf, .rtf, .shtml, .text, .txt, .wps, .xhtml and extension-less files)"
     ]
     p = run(str(tmp_path / "nothing" / "*.pdf"), "-o", str(tmp_path / "o2"))
     assert (

@@ -15,6 +15,7 @@ import pytest
 from conftest import FIXTURES
 
 from benchmarks.resources import _docx, _pdf, _tiny_runs_page, html_span_bomb
+from reviewer.batch import runner
 from reviewer.batch.runner import _imap, discover, run_batch
 from reviewer.errors import InputError
 from reviewer.ingest import document_from_bytes
@@ -279,3 +280,122 @@ def test_links_out_of_the_folders_given_are_skipped_with_a_note(tmp_path) -> Non
         [str(inside), str(outside)]
     )  # both folders given: the link stays inside them (one spelling a file)
     assert sorted(os.path.realpath(f) for f in files) == sorted([str(inside / "r0000.txt"), str(outside / "r0000.txt")])
+
+
+# ------------------------------------------------------------------------------------------------ from the attack
+def test_pdf_text_drawn_through_forms_counts(tmp_path) -> None:
+    from benchmarks.resources import pdf_form_text, pdf_nested_forms, pdf_unclosed_text
+
+    pdf_form_text(tmp_path / "forms.pdf")
+    with pytest.raises(
+        InputError, match=r"page 1 shows about 600\d{3} characters of text, more than the 40000-character limit"
+    ):
+        document_from_bytes((tmp_path / "forms.pdf").read_bytes(), "forms.pdf")
+    pdf_nested_forms(tmp_path / "nested.pdf")
+    with pytest.raises(InputError, match=r"page 1 draws forms nested more than 12 deep or drawing themselves"):
+        document_from_bytes((tmp_path / "nested.pdf").read_bytes(), "nested.pdf")
+    pdf_nested_forms(tmp_path / "nested8.pdf", depth=8)  # 128 draws of 2,000 characters: over the page limit
+    with pytest.raises(InputError, match=r"page 1 shows about 256\d{3} characters"):
+        document_from_bytes((tmp_path / "nested8.pdf").read_bytes(), "nested8.pdf")
+    pdf_unclosed_text(tmp_path / "noet.pdf")
+    with pytest.raises(InputError, match=r"page 1 shows about 300\d{3} characters"):
+        document_from_bytes((tmp_path / "noet.pdf").read_bytes(), "noet.pdf")
+    pdf_form_text(tmp_path / "small.pdf", chars=300, draws=3)  # a form used as a letterhead: read
+    assert any("a" in ln.text for ln in document_from_bytes((tmp_path / "small.pdf").read_bytes(), "small.pdf").lines)
+
+
+def test_a_wide_first_row_makes_the_rendered_grid_count(tmp_path) -> None:
+    from benchmarks.resources import html_wide_first_row
+
+    html_wide_first_row(tmp_path / "wide.html")
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match=r"table cells span more than 200000 grid positions"):
+        document_from_bytes((tmp_path / "wide.html").read_bytes(), "wide.html")
+    assert time.monotonic() - t0 < 10
+
+
+def test_every_docx_xml_part_is_bounded(tmp_path) -> None:
+    from benchmarks.resources import docx_big_styles
+
+    docx_big_styles(tmp_path / "styles.docx", mib=12)
+    with pytest.raises(
+        InputError,
+        match=r"word/styles.xml expands to \d+ bytes, over the 10485760-byte limit \(REVIEWER_MAX_DOCX_XML\)",
+    ):
+        document_from_bytes((tmp_path / "styles.docx").read_bytes(), "styles.docx")
+
+
+def test_a_memory_error_while_reading_a_pdf_page_is_not_an_unreadable_page(monkeypatch) -> None:
+    import reviewer.ingest.pdf as pdf
+
+    def exhausted(page):
+        raise MemoryError
+
+    monkeypatch.setattr(pdf, "_render_page", exhausted)
+    with pytest.raises(MemoryError):
+        document_from_bytes(_pdf([_tiny_runs_page(50)]), "tiny.pdf")
+
+
+def test_the_lock_holds_when_its_note_file_is_deleted(tmp_path) -> None:
+    _corpus(tmp_path / "in", 150)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "reviewer.cli", "batch", str(tmp_path / "in"), "-o", str(out), "--jobs", "1"]
+    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (out / runner.LOCK_NAME).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (out / runner.LOCK_NAME).unlink()
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert first.wait(timeout=300) == 0
+    assert second.returncode == 2 and "another reviewer batch is writing to this folder" in second.stderr
+
+
+def test_folder_links_out_of_the_folders_given_are_noted_and_followed_on_request(tmp_path) -> None:
+    inside, outside = tmp_path / "in", tmp_path / "elsewhere"
+    _corpus(inside, 1)
+    _corpus(outside / "deep", 1)
+    (inside / "dirlink").symlink_to(outside)
+    (inside / "loop").symlink_to(inside)  # a link back into the folder: no note, no second visit
+    notes: list[str] = []
+    files, _ = discover([str(inside)], notes=notes)
+    assert [Path(f).name for f in files] == ["r0000.txt"]
+    assert notes == [
+        f"{inside / 'dirlink'}: skipped, a link to the folder {outside} outside the folders given (--follow-links to read it)"
+    ]
+    files, _ = discover([str(inside)], follow_links=True)
+    assert sorted(os.path.realpath(f) for f in files) == sorted(
+        [str(inside / "r0000.txt"), str(outside / "deep" / "r0000.txt")]
+    )
+
+
+def test_a_conversion_over_its_time_limit_leaves_no_libreoffice_running(tmp_path, monkeypatch) -> None:
+    """soffice starts soffice.bin and returns: on the time limit the whole process group is killed."""
+    from reviewer.ingest import convert
+
+    fake = tmp_path / "soffice"
+    pidfile = tmp_path / "child.pid"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pidfile}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "soffice_path", lambda: str(fake))
+    monkeypatch.setattr(convert, "CONVERT_TIMEOUT", 1)
+    t0 = time.monotonic()
+    with pytest.raises(
+        InputError, match=r"old binary Word file \(\.doc/\.wps\): LibreOffice did not convert it within 1 s"
+    ):
+        document_from_bytes(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\0" * 600, "slow.doc"
+        )
+    assert time.monotonic() - t0 < 10
+    child = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # killed, not yet reaped by init
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"the converter's child {child} is still running")
+    assert convert.RUNNING == set()

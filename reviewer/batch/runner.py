@@ -64,9 +64,13 @@ REPORT_SUFFIXES = {
     ".htm",
     ".shtml",
     ".xhtml",
+    ".mht",
+    ".mhtml",
     ".pdf",
     ".docx",
     ".doc",
+    ".wps",
+    ".rtf",
     "",
 }
 
@@ -122,6 +126,8 @@ def discover(
         if os.path.isdir(m)
     ]
 
+    walked: set[str] = set()
+
     def inside_roots(path: str) -> bool:
         real = os.path.realpath(path)
         return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
@@ -140,7 +146,23 @@ def discover(
             continue
         for m in matches:
             if os.path.isdir(m):
-                for root, dirs, names in os.walk(m, followlinks=False):
+                for root, dirs, names in os.walk(m, followlinks=follow_links):
+                    for d in dirs:
+                        full_dir = os.path.join(root, d)
+                        if (
+                            os.path.islink(full_dir)
+                            and not follow_links
+                            and not inside_roots(full_dir)
+                            and notes is not None
+                        ):
+                            notes.append(
+                                f"{full_dir}: skipped, a link to the folder {os.path.realpath(full_dir)} outside the folders given (--follow-links to read it)"
+                            )
+                    real_root = os.path.realpath(root)
+                    if real_root in walked:
+                        dirs[:] = []  # a link loop, or a folder reached twice through links
+                        continue
+                    walked.add(real_root)
                     dirs[:] = sorted(
                         d
                         for d in dirs
@@ -223,40 +245,45 @@ def run_batch(
 
 
 class _folder_lock:
-    """``fcntl.flock`` on ``outdir/.reviewer-batch.lock`` for the length of a batch; the file names the holder."""
+    """``fcntl.flock`` on the output folder itself for the length of a batch (a lock file could be deleted under a
+    running batch; the folder cannot be while it is in use); ``.reviewer-batch.lock`` names the holder."""
 
     def __init__(self, out: Path, wait: bool) -> None:
-        self.path, self.wait, self.fh = out / LOCK_NAME, wait, None
+        self.out, self.path, self.wait, self.fd = out, out / LOCK_NAME, wait, None
 
     def __enter__(self):
         import fcntl
 
-        self.fh = open(self.path, "a+", encoding="utf-8")
+        self.fd = os.open(self.out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            self.fh.seek(0)
-            holder = self.fh.read().strip() or "another process"
-            self.fh.close()
+            os.close(self.fd)
+            self.fd = None
+            try:
+                holder = self.path.read_text(encoding="utf-8").strip() or "another process"
+            except OSError:
+                holder = "another process"
             raise BatchLockedError(
                 f"another reviewer batch is writing to this folder ({holder}); wait for it to end, or run with --wait"
             ) from None
-        self.fh.seek(0)
-        self.fh.truncate()
-        self.fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
-        self.fh.flush()
+        try:
+            self.path.write_text(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}", encoding="utf-8")
+        except OSError:
+            pass  # the note is for messages only; the lock is on the folder
         return self
 
     def __exit__(self, *exc) -> None:
         import fcntl
 
-        if self.fh is not None:
+        if self.fd is not None:
             try:
-                self.fh.seek(0)
-                self.fh.truncate()
-                fcntl.flock(self.fh, fcntl.LOCK_UN)
-            finally:
-                self.fh.close()
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
 
 
 def _run_locked(
@@ -513,8 +540,12 @@ class _Worker:
             self.kill()
 
     def kill(self) -> None:
+        """Stop the worker: SIGTERM first (it kills the LibreOffice conversion it may be running), SIGKILL after."""
         try:
-            self.proc.kill()
+            self.proc.terminate()
+            self.proc.join(1)
+            if self.proc.is_alive():
+                self.proc.kill()
         except (OSError, ValueError, AttributeError):
             pass
         self.proc.join(5)
@@ -566,6 +597,16 @@ def _worker_main(conn, func, memory_mb: int) -> None:
             return
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM in a worker (its file passed the time limit): kill its LibreOffice conversion, then exit at once."""
+    try:
+        from reviewer.ingest.convert import kill_running
+
+        kill_running()
+    finally:
+        os._exit(143)
+
+
 def _init_worker(memory_mb: int = 0) -> None:
     """Worker set-up: ignore SIGINT (the parent stops the pool); cap the address space at ``memory_mb`` MB above
     the worker's size now (``RLIMIT_AS``; an allocation beyond it fails with MemoryError, recorded as "exceeded
@@ -576,6 +617,13 @@ def _init_worker(memory_mb: int = 0) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+    try:  # a worker's own messages (a MemoryError abort) are not the batch's: its result row says what happened
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
     if memory_mb > 0:
         try:
             import resource

@@ -22,7 +22,10 @@ from typing import Any
 
 import orjson
 
-SCHEMA = """
+#: Numbered migrations of the store (:mod:`reviewer.migrations`): 1 the reports and cross-findings tables (0.1),
+#: 2 the ``meta`` table of row and output generations (issue 12).
+MIGRATIONS: tuple[str, ...] = (
+    """
 CREATE TABLE IF NOT EXISTS reports (
     path TEXT PRIMARY KEY,
     size INTEGER, mtime REAL, sha256 TEXT, tool_version TEXT,
@@ -33,12 +36,13 @@ CREATE TABLE IF NOT EXISTS reports (
     summary TEXT, memo_md TEXT, memo_json TEXT, updated REAL
 );
 CREATE INDEX IF NOT EXISTS reports_sha ON reports(sha256, tool_version);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS cross_findings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     rule TEXT, severity TEXT, path TEXT, other_path TEXT, message TEXT, figures TEXT
-);
-"""
+)
+""",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+)
 
 COLUMNS = (
     "path",
@@ -74,15 +78,25 @@ def dumps(value: Any) -> str:
 
 
 class Store:
-    """SQLite store at ``outdir/reviewer.sqlite`` (created if missing)."""
+    """SQLite store at ``outdir/reviewer.sqlite`` (created if missing, upgraded by :data:`MIGRATIONS` if older).
+
+    Raises :class:`~reviewer.batch.runner.BatchStoreError` for a store written by a newer ``reviewer``."""
 
     def __init__(self, outdir: Path) -> None:
         self.path = Path(outdir) / "reviewer.sqlite"
-        self.conn = sqlite3.connect(str(self.path), timeout=60)
+        self.conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
-        self.conn.commit()
+        from reviewer.migrations import SchemaTooNew, migrate
+
+        try:
+            migrate(self.conn, MIGRATIONS, f"the batch store {self.path}")
+        except SchemaTooNew as exc:
+            self.conn.close()
+            from reviewer.batch.runner import BatchStoreError
+
+            raise BatchStoreError(str(exc)) from None
+        self.conn.isolation_level = ""  # back to the default: ``with self.conn`` opens and commits transactions
 
     def known(self) -> dict[str, tuple[int, float, str, str]]:
         """``path -> (size, mtime, sha256, tool_version)`` of every stored row that is final (``retry`` rows, the

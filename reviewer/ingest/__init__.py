@@ -69,7 +69,7 @@ MAX_GRID_CELLS = _limit("REVIEWER_MAX_GRID_CELLS", 200_000)
 MAX_PAGE_TEXT = _limit("REVIEWER_MAX_PAGE_TEXT", 40_000)
 MAX_PDF_TEXT = _limit("REVIEWER_MAX_PDF_TEXT", 300_000)
 #: Unpacked size of a DOCX's main part ``word/document.xml`` (parsed whole by python-docx; a real report's is 1-3 MB).
-MAX_DOCX_XML = _limit("REVIEWER_MAX_DOCX_XML", 16 * 1024 * 1024)
+MAX_DOCX_XML = _limit("REVIEWER_MAX_DOCX_XML", 10 * 1024 * 1024)
 
 
 #: Tags that carry document structure (a ``<br>`` in a Markdown table cell does not make a file HTML).

@@ -19,11 +19,27 @@ from reviewer.errors import InputError
 
 def _timeout() -> int:
     raw = os.environ.get("REVIEWER_CONVERT_TIMEOUT", "")
-    return int(raw) if raw.strip().isdigit() and 0 < int(raw) <= 3600 else 60
+    return int(raw) if raw.strip().isdigit() and 0 < int(raw) <= 3600 else 25
 
 
-#: Seconds a conversion may take before LibreOffice is killed (REVIEWER_CONVERT_TIMEOUT, 1..3600; default 60).
+#: Seconds a conversion may take before LibreOffice is killed (REVIEWER_CONVERT_TIMEOUT, 1..3600; default 25, within
+#: the 30 s a file may take).
 CONVERT_TIMEOUT = _timeout()
+#: Process groups of the LibreOffice conversions running now (a batch worker stopped for its time limit kills them).
+RUNNING: set[int] = set()
+
+
+def kill_running() -> None:
+    """Kill every LibreOffice conversion this process started and has not reaped (soffice, oosplash, soffice.bin)."""
+    import signal
+
+    for group in list(RUNNING):
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
+        RUNNING.discard(group)
+
 
 _KIND_NAME = {"ole": "old binary Word file (.doc/.wps)", "rtf": "RTF document"}
 
@@ -84,22 +100,26 @@ def to_docx(data: bytes, path: str, kind: str) -> bytes:
             str(src),
         ]
         try:
-            proc = subprocess.run(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=CONVERT_TIMEOUT,
-                start_new_session=True,
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
             )
-        except subprocess.TimeoutExpired:
-            raise InputError(
-                path,
-                f"{what}: LibreOffice did not convert it within {CONVERT_TIMEOUT} s (REVIEWER_CONVERT_TIMEOUT); convert it to .docx by hand",
-            ) from None
         except OSError as exc:
             raise InputError(
                 path, f"{what}: cannot run LibreOffice ({exc.strerror or exc}); convert it to .docx by hand"
             ) from None
+        RUNNING.add(proc.pid)
+        try:
+            proc.communicate(timeout=CONVERT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            kill_running()  # the whole group: soffice leaves soffice.bin running when only its first process dies
+            proc.communicate()
+            raise InputError(
+                path,
+                f"{what}: LibreOffice did not convert it within {CONVERT_TIMEOUT} s (REVIEWER_CONVERT_TIMEOUT); convert it to .docx by hand",
+            ) from None
+        finally:
+            if proc.returncode is not None:
+                RUNNING.discard(proc.pid)
         out = Path(tmp) / "input.docx"
         if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
             raise InputError(

@@ -41,11 +41,17 @@ def _check_zip(data: bytes, path: str) -> None:
             raise InputError(path, "ZIP file is not a Word document (no word/document.xml); only .docx is supported")
         from reviewer.ingest import MAX_DOCX_XML
 
-        main = zf.getinfo("word/document.xml").file_size
-        if main > MAX_DOCX_XML:
+        for info in zf.infolist():  # every XML part python-docx parses whole (document, styles, numbering ...)
+            if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_DOCX_XML:
+                raise InputError(
+                    path,
+                    f"{info.filename} expands to {info.file_size} bytes, over the {MAX_DOCX_XML}-byte limit (REVIEWER_MAX_DOCX_XML)",
+                )
+        xml_total = sum(i.file_size for i in zf.infolist() if i.filename.endswith((".xml", ".rels")))
+        if xml_total > 2 * MAX_DOCX_XML:
             raise InputError(
                 path,
-                f"word/document.xml expands to {main} bytes, over the {MAX_DOCX_XML}-byte limit (REVIEWER_MAX_DOCX_XML)",
+                f"the XML parts expand to {xml_total} bytes, over twice the {MAX_DOCX_XML}-byte limit (REVIEWER_MAX_DOCX_XML)",
             )
         total = sum(i.file_size for i in zf.infolist())
         packed = sum(max(1, i.compress_size) for i in zf.infolist())
@@ -105,17 +111,23 @@ def _tc_text(tc) -> str:
     return clean_cell("\n".join(parts))
 
 
-def _table_rows(tbl, nested: list | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
+def _table_rows(tbl, nested: list | None = None, budget: Budget | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
     """Rows of a ``w:tbl`` as ``(grid strings, positioned cells)`` (see :func:`reviewer.ingest.grid.layout_grid`):
     ``w:gridBefore`` and ``w:gridSpan`` place each cell on the table grid, ``w:vMerge`` continuation cells repeat
-    the label above (never a number). Tables nested in a cell are appended to ``nested`` to be read on their own."""
+    the label above (never a number). Tables nested in a cell are appended to ``nested`` to be read on their own.
+    ``budget`` is charged each cell's grid positions before they are made."""
     grid: list[list[str]] = []
     placed: list[list[GridCell]] = []
     for tr in _children(tbl, f"{_W}tr"):
-        row: list[str] = [""] * _grid_skip(tr, "gridBefore")
+        skip = _grid_skip(tr, "gridBefore")
+        if budget is not None:
+            budget.add_cells(skip)
+        row: list[str] = [""] * skip
         cells: list[GridCell] = []
         for tc in _children(tr, f"{_W}tc"):
             span, vmerge = _tc_props(tc)
+            if budget is not None:
+                budget.add_cells(span)
             if nested is not None:
                 nested.extend(t for t in tc if t.tag == f"{_W}tbl")
             text = _tc_text(tc)
@@ -153,7 +165,11 @@ def read_docx(data: bytes, path: str) -> Document:
             else f"unreadable ZIP container ({exc})"
         )
         raise InputError(path, reason) from None
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - python-docx raises ValueError/XMLSyntaxError/... for bad parts
+        if type(exc).__name__ == "XMLSyntaxError" and "unknown error" in str(exc):
+            raise MemoryError from None  # libxml2 out of memory (a worker's memory limit): not a fact about the file
         raise InputError(path, f"cannot read the Word document ({type(exc).__name__}: {str(exc)[:120]})") from None
     rendered: list[tuple] = []
     budget = Budget(path)
@@ -173,7 +189,7 @@ def read_docx(data: bytes, path: str) -> Document:
             rendered.append((text, index, None))
             continue
         nested: list = []
-        rows, positioned = _table_rows(child, nested)
+        rows, positioned = _table_rows(child, nested, budget)
         if len(rows) > MAX_TABLE_ROWS:
             raise InputError(
                 path,
@@ -185,7 +201,6 @@ def read_docx(data: bytes, path: str) -> Document:
             if any(c.strip() for c in cells):
                 row = pipe_row(cells)
                 budget.add_text(row)
-                budget.add_cells(len(cells))
                 rendered.append((row, index, None, placed, tables))
         rendered.append(("", index, None))
         pending.extend(reversed(nested))  # a table nested in a cell is read next, as a table of its own

@@ -112,6 +112,8 @@ def layout_grid(
             c += colspan
             width = max(width, c)
     height = len(rows)
+    if budget is not None:
+        budget.add_cells(width * height)  # the rectangle of the rendered rows: a wide first row makes every row wide
     out = [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
     return out, [sorted(placed.get(r, []), key=lambda g: g.x0) for r in range(height)]
 

@@ -106,6 +106,8 @@ def read_pdf(data: bytes, path: str) -> Document:
         raise InputError(path, "the PDF is encrypted (password protected); save an unprotected copy") from None
     except PDFSyntaxError as exc:
         raise InputError(path, f"damaged or truncated PDF ({exc})") from None
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many exception types for broken files
         name = type(exc).__name__
         chain = " ".join(
@@ -134,8 +136,8 @@ def read_pdf(data: bytes, path: str) -> Document:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         items = _render_page(page)
-                except InputError:
-                    raise
+                except (InputError, MemoryError):
+                    raise  # a limit is never written down as an unreadable page
                 except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
                     items = [(0.0, f"[第{number}页无法读取：{type(exc).__name__}]", None)]
                 finally:
@@ -151,7 +153,7 @@ def read_pdf(data: bytes, path: str) -> Document:
                     else:
                         rendered.append((text, len(rendered) + 1, number, cells, None))
                 rendered.append(("", len(rendered) + 1, number))
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001
         raise InputError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from None
@@ -283,40 +285,93 @@ def _check_char_counts(data: bytes, path: str) -> None:
                     path,
                     f"page {number} has a {size}-byte content stream, more than the {MAX_PAGE_STREAM}-byte limit (REVIEWER_MAX_PAGE_STREAM)",
                 )
-            shown = sum(_shown_text(resolve1(stream)) for stream in page.contents or [])
+            content = b"".join(_stream_data(resolve1(stream)) for stream in page.contents or [])
+            shown, drawn = _drawn(content, resolve1(page.resources) if page.resources else None, {}, 0)
+            if drawn >= _UNBOUNDED:
+                raise InputError(
+                    path,
+                    f"page {number} draws forms nested more than {_FORM_DEPTH} deep or drawing themselves (REVIEWER_MAX_PAGE_STREAM)",
+                )
             if shown > MAX_PAGE_TEXT:
                 raise InputError(
                     path,
                     f"page {number} shows about {shown} characters of text, more than the {MAX_PAGE_TEXT}-character limit (REVIEWER_MAX_PAGE_TEXT)",
+                )
+            if drawn > MAX_PAGE_STREAM:
+                raise InputError(
+                    path,
+                    f"page {number} draws {drawn} bytes of content (its forms included), more than the {MAX_PAGE_STREAM}-byte limit (REVIEWER_MAX_PAGE_STREAM)",
                 )
             total += shown
             if total > MAX_PDF_TEXT:
                 raise InputError(
                     path, f"the PDF shows more than {MAX_PDF_TEXT} characters of text (REVIEWER_MAX_PDF_TEXT)"
                 )
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception:  # noqa: BLE001 - pdfplumber reports damaged or encrypted files with a better message
         return
 
 
-_TEXT_OBJECT = re.compile(rb"\bBT\b(.*?)\bET\b", re.S)
 _STRING = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>")
+#: Inline image data (``BI`` ... ``ID`` <binary> ``EI``): not text, and its bytes may hold anything.
+_INLINE_IMAGE = re.compile(rb"\bID\s.*?\sEI\b", re.S)
+#: A form or image drawn by name: ``/Fm1 Do``.
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+#: Forms drawn inside forms are followed this deep (a deeper nesting counts as over every limit).
+_FORM_DEPTH = 12
+_UNBOUNDED = 10**12
 
 
-def _shown_text(stream) -> int:
-    """Upper bound of the characters the text objects (``BT`` ... ``ET``) of a content stream show: the bytes of
-    their string operands (hex strings count half). Layout analysis makes an object per character shown."""
+def _stream_data(stream) -> bytes:
     try:
-        data = stream.get_data()
-    except Exception:  # noqa: BLE001 - an undecodable stream shows nothing the reader could use
-        return 0
+        return stream.get_data()
+    except Exception:  # noqa: BLE001 - an undecodable stream draws nothing the reader could use
+        return b""
+
+
+def _shown_text(data: bytes) -> int:
+    """Upper bound of the characters a content stream shows: the bytes of every string operand in it (hex strings
+    count half), inline image data aside. Layout analysis makes an object per character shown."""
     count = 0
-    for block in _TEXT_OBJECT.finditer(data):
-        for m in _STRING.finditer(block.group(1)):
-            text = m.group()
-            count += len(text) - 2 if text[:1] == b"(" else (len(text) - 2) // 2
+    for m in _STRING.finditer(_INLINE_IMAGE.sub(b" ", data)):
+        text = m.group()
+        count += len(text) - 2 if text[:1] == b"(" else (len(text) - 2) // 2
     return count
+
+
+def _drawn(data: bytes, resources, memo: dict, depth: int) -> tuple[int, int]:
+    """``(characters shown, content bytes drawn)`` by a content stream and, as many times as it draws each, the
+    form XObjects it names (``/Fm1 Do``), followed into forms drawn by forms. ``memo`` keeps each form's cost, so
+    that a form drawn a thousand times is read once; a chain deeper than :data:`_FORM_DEPTH` counts as unbounded."""
+    from pdfminer.pdftypes import resolve1
+
+    shown, drawn = _shown_text(data), len(data)
+    if depth > _FORM_DEPTH:
+        return _UNBOUNDED, _UNBOUNDED
+    names = _DO.findall(data)
+    if not names or not isinstance(resources, dict):
+        return shown, drawn
+    xobjects = resolve1(resources.get("XObject"))
+    if not isinstance(xobjects, dict):
+        return shown, drawn
+    counts: dict[bytes, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    for name, times in counts.items():
+        ref = xobjects.get(name.decode("latin-1"))
+        form = resolve1(ref)
+        attrs = getattr(form, "attrs", None)
+        if not isinstance(attrs, dict) or str(resolve1(attrs.get("Subtype"))).strip("/'") != "Form":
+            continue
+        key = getattr(ref, "objid", None) or id(form)
+        if key not in memo:
+            memo[key] = (_UNBOUNDED, _UNBOUNDED)  # a form that draws itself is unbounded
+            own = resolve1(attrs.get("Resources"))
+            memo[key] = _drawn(_stream_data(form), own if isinstance(own, dict) else resources, memo, depth + 1)
+        shown += times * memo[key][0]
+        drawn += times * memo[key][1]
+    return min(shown, _UNBOUNDED), min(drawn, _UNBOUNDED)
 
 
 def _decoded_size(stream, limit: int) -> int:
