@@ -274,14 +274,14 @@ def pdf_tiny_runs_20(path: Path) -> None:
 
 
 def pdf_at_text_limits(path: Path) -> None:
-    """7 pages of 39,000 text runs each: under the per-page and the per-file text limits, so it is laid out whole."""
+    """5 pages of 39,000 text runs each: under the per-page and the per-file text limits, so it is laid out whole."""
     page = _tiny_runs_page(39_000)
-    path.write_bytes(_pdf([page] * 7))
+    path.write_bytes(_pdf([page] * 5))
 
 
 def pdf_many_pages(path: Path) -> None:
-    """300 pages (the page limit) of 900 text runs each."""
-    page = _tiny_runs_page(900)
+    """300 pages (the page limit) of 600 text runs each (180,000: under the per-file text limit)."""
+    page = _tiny_runs_page(600)
     path.write_bytes(_pdf([page] * 300))
 
 

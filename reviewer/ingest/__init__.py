@@ -67,7 +67,7 @@ MAX_GRID_CELLS = _limit("REVIEWER_MAX_GRID_CELLS", 200_000)
 #: counted before layout: layout analysis keeps an object per character). The densest real page shows 1,837, the
 #: largest real PDF 5,758.
 MAX_PAGE_TEXT = _limit("REVIEWER_MAX_PAGE_TEXT", 40_000)
-MAX_PDF_TEXT = _limit("REVIEWER_MAX_PDF_TEXT", 300_000)
+MAX_PDF_TEXT = _limit("REVIEWER_MAX_PDF_TEXT", 200_000)
 #: Unpacked size of a DOCX's main part ``word/document.xml`` (parsed whole by python-docx; a real report's is 1-3 MB).
 MAX_DOCX_XML = _limit("REVIEWER_MAX_DOCX_XML", 10 * 1024 * 1024)
 
