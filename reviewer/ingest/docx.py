@@ -111,7 +111,9 @@ def _tc_text(tc) -> str:
     return clean_cell("\n".join(parts))
 
 
-def _table_rows(tbl, nested: list | None = None, budget: Budget | None = None) -> tuple[list[list[str]], list[list[GridCell]]]:
+def _table_rows(
+    tbl, nested: list | None = None, budget: Budget | None = None
+) -> tuple[list[list[str]], list[list[GridCell]]]:
     """Rows of a ``w:tbl`` as ``(grid strings, positioned cells)`` (see :func:`reviewer.ingest.grid.layout_grid`):
     ``w:gridBefore`` and ``w:gridSpan`` place each cell on the table grid, ``w:vMerge`` continuation cells repeat
     the label above (never a number). Tables nested in a cell are appended to ``nested`` to be read on their own.
