@@ -381,6 +381,7 @@ def main() -> None:
         from click import exceptions as click_exceptions
     abort = getattr(click_exceptions, "Abort", typer.Abort)
 
+    from reviewer.errors import EXIT_ERROR, ReviewerError
     from reviewer.ingest import invalid_limits
 
     bad = invalid_limits()
@@ -409,6 +410,9 @@ def main() -> None:
     except SystemExit:
         _ignore_late_interrupt()
         raise
+    except ReviewerError as exc:  # the one handler of the error tree (reviewer.errors): one line, exit 2
+        sys.stderr.write(f"reviewer: error: {_one_line(str(exc))}\n")
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the user gets one line; REVIEWER_DEBUG=1 shows the traceback
         if os.environ.get("REVIEWER_DEBUG"):
             raise

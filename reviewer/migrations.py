@@ -16,15 +16,7 @@ from collections.abc import Callable, Sequence
 Migration = str | Callable[[sqlite3.Connection], None]
 
 
-class SchemaTooNew(RuntimeError):
-    """The file's schema version is newer than this ``reviewer`` knows (``found`` > ``known``)."""
-
-    def __init__(self, what: str, found: int, known: int) -> None:
-        super().__init__(
-            f"{what} has schema version {found}, newer than the {known} this reviewer knows; "
-            "use a newer reviewer or another location"
-        )
-        self.found, self.known = found, known
+from reviewer.errors import SchemaTooNew  # noqa: E402 - raised for a file written by a newer reviewer
 
 
 def version(conn: sqlite3.Connection) -> int:

@@ -399,3 +399,56 @@ def test_a_conversion_over_its_time_limit_leaves_no_libreoffice_running(tmp_path
     else:
         pytest.fail(f"the converter's child {child} is still running")
     assert convert.RUNNING == set()
+
+
+# ------------------------------------------------------------------------------------------------ schema migrations
+def test_a_store_of_the_previous_version_is_upgraded_in_place(tmp_path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    _corpus(src, 2)
+    out.mkdir()
+    with sqlite3.connect(out / "reviewer.sqlite") as conn:  # the 0.2.0 layout: no meta table, no schema version
+        conn.executescript(
+            "CREATE TABLE reports (path TEXT PRIMARY KEY, size INTEGER, mtime REAL, sha256 TEXT, tool_version TEXT, "
+            "status TEXT NOT NULL, error TEXT, office TEXT, office_key TEXT, level TEXT, year INTEGER, template TEXT, "
+            "n_error INTEGER DEFAULT 0, n_warning INTEGER DEFAULT 0, n_info INTEGER DEFAULT 0, exit_code INTEGER DEFAULT 0, "
+            "summary TEXT, memo_md TEXT, memo_json TEXT, updated REAL);"
+            "CREATE TABLE cross_findings (id INTEGER PRIMARY KEY AUTOINCREMENT, rule TEXT, severity TEXT, path TEXT, "
+            "other_path TEXT, message TEXT, figures TEXT);"
+        )
+    result = run_batch([str(src)], out, jobs=1)
+    assert (result.reviewed, result.exit_code) == (2, 0)
+    with sqlite3.connect(out / "reviewer.sqlite") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("SELECT value FROM meta WHERE key = 'outputs_generation'").fetchone() is not None
+
+
+def test_a_store_of_a_newer_version_is_refused_in_one_line(tmp_path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    _corpus(src, 1)
+    out.mkdir()
+    with sqlite3.connect(out / "reviewer.sqlite") as conn:
+        conn.execute("PRAGMA user_version = 99")
+    p = subprocess.run(
+        [sys.executable, "-m", "reviewer.cli", "batch", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 2
+    assert p.stderr.strip().splitlines() == [
+        f"reviewer: error: {out}: the batch store {out / 'reviewer.sqlite'} has schema version 99, newer than the 2 this "
+        "reviewer knows; use a newer reviewer or another location"
+    ]
+
+
+def test_the_llm_cache_gets_a_schema_version_and_a_newer_one_is_not_used(tmp_path) -> None:
+    from reviewer.errors import SchemaTooNew
+    from reviewer.llm.cache import SQLiteLLMCache
+
+    cache = SQLiteLLMCache(tmp_path / "c.sqlite")
+    cache.close()
+    with sqlite3.connect(tmp_path / "c.sqlite") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        conn.execute("PRAGMA user_version = 7")
+    with pytest.raises(SchemaTooNew, match="has schema version 7, newer than the 1"):
+        SQLiteLLMCache(tmp_path / "c.sqlite")

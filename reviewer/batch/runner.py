@@ -40,9 +40,7 @@ FILE_TIMEOUT = _setting("REVIEWER_FILE_TIMEOUT", 120)
 FILE_MEMORY_MB = _setting("REVIEWER_FILE_MEMORY_MB", 1536)
 
 
-class BatchLockedError(RuntimeError):
-    """Another batch is writing to the output folder (its pid and start time are in the message)."""
-
+from reviewer.errors import BatchLockedError  # noqa: E402 - another batch is writing to the output folder
 
 SKIP_NAMES = {
     "SOURCES.md",
@@ -406,8 +404,7 @@ def _exit_code(file_codes: list[int | None], problems: list[str], cross: list[di
     return max(codes, default=0)
 
 
-class BatchStoreError(OSError):
-    """The store could not be written (disk full, read-only folder): the results committed before are kept."""
+from reviewer.errors import BatchStoreError  # noqa: E402 - the store could not be written
 
 
 def _commit(store: Store, rows: list[dict[str, Any]], result: BatchResult) -> None:

@@ -30,16 +30,28 @@ def _serialisable(generation: Any) -> Any:
     return generation
 
 
+#: Numbered migrations of the cache file (:mod:`reviewer.migrations`): 1 the ``cache`` table.
+CACHE_MIGRATIONS: tuple[str, ...] = ("CREATE TABLE IF NOT EXISTS cache (k TEXT PRIMARY KEY, v TEXT NOT NULL)",)
+
+
 class SQLiteLLMCache(BaseCache):
-    """Thread-safe sqlite3 cache: table ``cache(k TEXT PRIMARY KEY, v TEXT)`` in the file ``path``."""
+    """Thread-safe sqlite3 cache: table ``cache(k TEXT PRIMARY KEY, v TEXT)`` in the file ``path``, its schema
+    upgraded by :data:`CACHE_MIGRATIONS`. Raises :class:`~reviewer.errors.SchemaTooNew` for a cache written by a
+    newer ``reviewer`` (the caller then runs without a cache)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-        self._conn.execute("CREATE TABLE IF NOT EXISTS cache (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
-        self._conn.commit()
+        self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30, isolation_level=None)
+        from reviewer.migrations import migrate
+
+        try:
+            migrate(self._conn, CACHE_MIGRATIONS, f"the LLM cache {self.path}")
+        except BaseException:
+            self._conn.close()
+            raise
+        self._conn.isolation_level = ""
         self.hits = 0
         #: keys written or read during this run: dropped by :meth:`forget_this_run` when the answer failed
         self._touched: set[str] = set()

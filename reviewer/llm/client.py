@@ -125,8 +125,7 @@ def deadline(config: LLMConfig) -> float:
     return config.timeout * (config.max_retries + 1) + 2.0
 
 
-class DeadlineExceeded(TimeoutError):
-    """The endpoint did not finish within :func:`deadline`."""
+from reviewer.errors import DeadlineExceeded  # noqa: E402 - the endpoint did not finish within deadline()
 
 
 def _with_deadline(call, seconds: float):

@@ -33,8 +33,7 @@ _ENV = {
 }
 
 
-class ConfigError(ValueError):
-    """The LLM configuration is unusable (message is one line, without secrets)."""
+from reviewer.errors import ConfigError  # noqa: E402 - the LLM configuration is unusable
 
 
 class LLMConfig(BaseModel):

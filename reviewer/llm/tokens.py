@@ -21,8 +21,7 @@ _lock = threading.Lock()
 _encoding = None
 
 
-class TokenizerError(RuntimeError):
-    """The bundled tokenizer file is missing or corrupt (never fetched from the network)."""
+from reviewer.errors import TokenizerError  # noqa: E402 - the class is defined with the others in reviewer.errors
 
 
 def encoding():
