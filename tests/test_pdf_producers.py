@@ -291,3 +291,31 @@ def test_a_table_set_as_preformatted_text_is_read_line_by_line() -> None:
     assert compare_tables({"t2": manifest()[fixture]["tables"]["t2"]}, {"t2": report.t2.gold()}).mismatches == []
     decisions, change = report.t2.cell("licensing", "decisions"), report.t2.cell("other_services", "change")
     assert (decisions.value, decisions.raw, change.value, change.raw) == (1236, "1,236", -4, "减4")
+
+
+@needs_chromium
+@pytest.mark.parametrize("fixture", ["word_2019_2020.html", "word_fragment_2023.html"])
+def test_full_width_digits_wrapped_in_narrow_cells(fixture: str, tmp_path: Path) -> None:
+    """Values printed in full-width digits (``１０``, ``+３４６``) in columns so narrow that they wrap: a number
+    wrapped around its row (``１`` / row / ``０``) or with its sign on the first line is read whole; a table whose
+    wrapped values cannot be placed is doubtful, and no error comes of it."""
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    html = re.sub(
+        r">([-+增减]?[\d,.]+)<",
+        lambda m: ">" + m.group(1).translate(full) + "<",
+        (FIXTURES / fixture).read_text(encoding="utf-8"),
+    )
+    html = _with_css(_noborder(html), "<style>table{width:300pt !important} td{font-size:11pt}</style>")
+    review = review_report(parse_file(_print(html, tmp_path)))
+    gold = manifest()[fixture]["tables"]
+    report = review.report
+    assert (
+        compare_tables(
+            {"t2": gold["t2"], "t4": gold["t4"]}, {"t2": report.t2.gold(), "t4": report.t4.gold()}
+        ).mismatches
+        == []
+    )
+    assert (
+        report.t3.state == "doubtful" or compare_tables({"t3": gold["t3"]}, {"t3": report.t3.gold()}).mismatches == []
+    )
+    assert [f.rule for f in review.findings if f.severity.value == "error"] == []

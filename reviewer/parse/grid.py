@@ -57,6 +57,8 @@ _NOTE_TAIL = re.compile(r"[^（(）)]{0,10}[）)]")
 _OPEN_NOTE = re.compile(r"[（(][^）)]*$")
 _NOTE_PART = re.compile(r"[（()）]|^(?:万元|元|件|条|个|项)$")
 _DIGIT = re.compile(r"\d")
+#: The first piece of a number a narrow cell wrapped: digits, maybe signed (``+３４`` over ``６``).
+_SIGNED_DIGITS = re.compile(r"[+\-增减]?\d+")
 #: A character that a line wrap can cut in Chinese text without a space: CJK or full-width punctuation.
 _CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
@@ -446,13 +448,14 @@ def _join_wrapped_numbers(cells: list[PCell]) -> list[PCell]:
     narrow cell: ``17`` over ``8``), joined into one number; other cells unchanged."""
     out: list[PCell] = []
     for c in cells:
-        if out and c.raw.isdigit() and out[-1].raw.isdigit():
+        if out and c.raw.isdigit() and _SIGNED_DIGITS.fullmatch(out[-1].raw):
             up = out[-1]
             height = max(4.0, up.y1 - up.y0)
             if (
                 0 <= c.y0 - up.y1 < 0.8 * height
                 and min(up.x1, c.x1) - max(up.x0, c.x0) > 0
-                and c.x1 - c.x0 <= up.x1 - up.x0
+                # the lower part is never wider than the full upper line (a sign prints narrower than a digit)
+                and c.x1 - c.x0 <= up.x1 - up.x0 + (0.6 * height if up.raw[:1] in "+-增减" else 0.0)
             ):
                 out[-1] = PCell(
                     up.raw + c.raw,
@@ -1070,7 +1073,21 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
             break
     if data_at is None:
         return None
-    header_lines = region.lines[:data_at]
+    first_data = data_at
+    if region.mode == "pdf":
+        # lines just above the data row that print only numbers and touch it: the first line of a number wrapped
+        # in a narrow cell and centred on the row ("１" / row / "０" for １０)
+        first = region.lines[data_at][1]
+        height = max(4.0, max(c.y1 - c.y0 for c in first))
+        while first_data > 0:
+            _, cs = region.lines[first_data - 1]
+            if not cs or not all(read_value(c.raw).kind == "number" for c in cs):
+                break
+            if min(c.y0 for c in first) - max(c.y1 for c in cs) >= 0.8 * height:
+                break
+            first_data -= 1
+            first = cs
+    header_lines = region.lines[:first_data]
     found = find_columns(region, header_lines, T4_COLUMN_LABELS)
     blocks = find_columns(region, header_lines, T4_BLOCK_LABELS)
     bands = _t4_bands(found, blocks)
@@ -1082,7 +1099,7 @@ def read_t4(view: TextView, start: int, end: int) -> Table | None:
         line_end=view.numbers[region.lines[min(len(region.lines) - 1, data_at)][0]],
     )
     keys = tuple(f"{b}.{c}" for b, _ in T4_BLOCKS for c in T4_COLUMN_KEYS)
-    data_lines = [region.lines[data_at]]
+    data_lines = list(region.lines[first_data : data_at + 1])
     if region.mode == "pdf":
         # the data row, and lines just below it that print only numbers: a number wrapped in a narrow cell ("17" / "8")
         last = region.lines[data_at][1]
