@@ -123,6 +123,22 @@ def docx_paragraphs(path: Path) -> None:
     )
 
 
+def _serialise(objects: list[bytes]) -> bytes:
+    """PDF bytes of ``objects`` (object k is ``objects[k]``; index 0 unused), with the cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects[1:], 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(objects))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects), xref))
+    return out.getvalue()
+
+
 def _pdf(pages: list[bytes]) -> bytes:
     """A minimal PDF: one Helvetica font, one content stream per page."""
     objects: list[bytes] = [
@@ -141,18 +157,7 @@ def _pdf(pages: list[bytes]) -> bytes:
             % content
         )
     objects[2] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects[1:], 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects)))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects), xref))
-    return out.getvalue()
+    return _serialise(objects)
 
 
 def _pdf_with_forms(page: bytes, forms: list[tuple[bytes, bytes]]) -> bytes:
@@ -182,18 +187,7 @@ def _pdf_with_forms(page: bytes, forms: list[tuple[bytes, bytes]]) -> bytes:
         + names
         + b" >> >> /Contents %d 0 R >>" % content_obj
     )
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects[1:], 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(objects))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects), xref))
-    return out.getvalue()
+    return _serialise(objects)
 
 
 def pdf_form_text(path: Path, chars: int = 30_000, draws: int = 20) -> None:

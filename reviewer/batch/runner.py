@@ -26,18 +26,14 @@ from typing import Any
 from reviewer import __version__
 from reviewer.batch.store import Store
 from reviewer.batch.worker import review_one
+from reviewer.ingest import _limit
 
 LOCK_NAME = ".reviewer-batch.lock"
 
 
-def _setting(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else default
-
-
-#: Per-file bounds of a batch (environment settings; see the module doc).
-FILE_TIMEOUT = _setting("REVIEWER_FILE_TIMEOUT", 120)
-FILE_MEMORY_MB = _setting("REVIEWER_FILE_MEMORY_MB", 1536)
+#: Per-file bounds of a batch (environment settings, read like the input limits; see the module doc).
+FILE_TIMEOUT = _limit("REVIEWER_FILE_TIMEOUT", 120)
+FILE_MEMORY_MB = _limit("REVIEWER_FILE_MEMORY_MB", 1536)
 
 
 from reviewer.errors import BatchLockedError  # noqa: E402 - another batch is writing to the output folder

@@ -139,5 +139,6 @@ def load_config(path: str | None = None, overrides: dict[str, Any] | None = None
 def max_answer_bytes() -> int:
     """The largest model answer accepted, in bytes of its text (``REVIEWER_LLM_MAX_ANSWER``, default 65536): a
     review of one report is a few kilobytes; a larger answer is refused as a failure, never cached."""
-    raw = os.environ.get("REVIEWER_LLM_MAX_ANSWER", "")
-    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else 65536
+    from reviewer.ingest import _limit
+
+    return _limit("REVIEWER_LLM_MAX_ANSWER", 65536)

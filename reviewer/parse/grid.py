@@ -566,12 +566,11 @@ def _digit_groups(cells: list[PCell]) -> bool:
     return all(0 <= b.x0 - a.x1 < 0.6 * height for a, b in zip(words, words[1:]))
 
 
-def blank_cell() -> Cell:
-    """A cell of a template row that is not printed (its row has no values)."""
+def _empty_cell(kind: str) -> Cell:
     return construct(
         Cell,
         {
-            "kind": "blank",
+            "kind": kind,
             "value": None,
             "raw": "",
             "line": None,
@@ -582,24 +581,16 @@ def blank_cell() -> Cell:
             "ambiguous": False,
         },
     )
+
+
+def blank_cell() -> Cell:
+    """A cell of a template row that is not printed (its row has no values)."""
+    return _empty_cell("blank")
 
 
 def unread_cell() -> Cell:
     """A cell under a column the reader did not identify: its printed value is unknown (not blank)."""
-    return construct(
-        Cell,
-        {
-            "kind": "unread",
-            "value": None,
-            "raw": "",
-            "line": None,
-            "inferred": False,
-            "page": None,
-            "unit": "",
-            "note": "",
-            "ambiguous": False,
-        },
-    )
+    return _empty_cell("unread")
 
 
 def markup_evidence(region: Region, cells: list[PCell], table: str) -> list[Evidence]:
