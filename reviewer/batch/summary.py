@@ -349,7 +349,9 @@ def dashboard_html(
                 cell = f'<a href="{_e(link)}">{_e(label)}</a>' if link else _e(label)
                 cells.append(f'<td data-v="{_e(label)}" title="{_e(v)}">{cell}</td>')
             elif c == "status" and item.get("error"):
-                cells.append(f'<td class="err" data-v="error">{_e("无法读取：" + item["error"])}</td>')
+                # a failure of the tool's environment is not the report's: it is reviewed again by the next run
+                prefix = "未完成（下次运行时重试）：" if item.get("status") == "retry" else "无法读取："
+                cells.append(f'<td class="err" data-v="{_e(item.get("status"))}">{_e(prefix + item["error"])}</td>')
             else:
                 cells.append(f'<td data-v="{_e(v)}">{_e(v)}</td>')
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -386,6 +388,7 @@ def dashboard_html(
     probs = "".join(f"<li>{_e(p)}</li>" for p in problems)
     total = len(items)
     errors = sum(1 for i in items if i["status"] != "ok")
+    retries = sum(1 for i in items if i["status"] == "retry")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>政府信息公开年报批量审查</title>
@@ -396,7 +399,7 @@ th{{background:#eef2f7;cursor:pointer;user-select:none}} th[data-dir=asc]::after
 td.err{{color:#a00}} details{{margin:4px 0}} summary{{cursor:pointer}}
 </style></head><body>
 <h1>政府信息公开工作年度报告批量审查</h1>
-<p id="totals">共 {total} 份文件，{total - errors} 份已审查，{errors} 份无法读取；跨报告发现 {len(cross)} 项。{_e(xy_text)}</p>
+<p id="totals">共 {total} 份文件，{total - errors} 份已审查，{errors - retries} 份无法读取{f"，{retries} 份未完成（下次运行时重试）" if retries else ""}；跨报告发现 {len(cross)} 项。{_e(xy_text)}</p>
 {f"<ul>{probs}</ul>" if probs else ""}
 <h2>每条规则的发现数</h2>
 {chart}
